@@ -1,0 +1,54 @@
+/**
+ * Entry point of the compiled binary: stage 1 of the zero-thread boot.
+ *
+ * pidrescue runs where not one process slot is free, and a thread takes a
+ * slot just like a process. Bun starts JIT and GC helper threads unless the
+ * JSC options below are in the environment *when the runtime starts*: they
+ * are read once, before any JS runs. So this file decides, touching nothing
+ * but `process`, whether the runtime it is in was started in the safe mode.
+ * If not, it replaces itself (execve: same PID, no new task) with a copy of
+ * itself whose environment has exactly the safe options and none of the
+ * inherited BUN_* / NODE_OPTIONS variables that could change them.
+ *
+ * Measured (ARCHITECTURE.md, "zero-thread rule"): in stage 1, even
+ * `process.stdout` or `require("node:fs")` starts a helper thread when the
+ * JIT is on, so nothing here may touch them. This file has no imports; the
+ * application is `require()`d only after the guard, and the bundle is CJS
+ * so nothing is hoisted above it.
+ */
+import { SAFE_JSC_ENV, STAGE_VAR, SAVED_ENV_VAR, isSafeEnv, isStrippedVar } from "./system/safe-env.ts";
+
+declare const require: (id: string) => unknown;
+
+function reexecSafe(): void {
+  const env = process.env;
+  const clean: Record<string, string> = {};
+  const saved: Record<string, string> = {};
+  for (const key in env) {
+    const value = env[key];
+    if (value === undefined) continue;
+    if (isStrippedVar(key)) saved[key] = value;
+    else clean[key] = value;
+  }
+  for (const key in SAFE_JSC_ENV) clean[key] = SAFE_JSC_ENV[key as keyof typeof SAFE_JSC_ENV];
+  clean[STAGE_VAR] = "2";
+  // Keep the admin's own values so `shell` can hand them back unchanged.
+  if (env[SAVED_ENV_VAR] === undefined) clean[SAVED_ENV_VAR] = JSON.stringify(saved);
+  const argv = process.argv;
+  const compiled = (argv[1] ?? "").startsWith("/$bunfs/");
+  const nextArgv = compiled
+    ? [process.argv0 || "pidrescue", ...argv.slice(2)]
+    : [process.execPath, argv[1] ?? "", ...argv.slice(2)];
+  process.execve(process.execPath, nextArgv, clean);
+}
+
+if (!isSafeEnv(process.env)) {
+  try {
+    reexecSafe();
+  } catch {
+    // execve failed (E2BIG, a vanished binary...): it created nothing, so we
+    // go on in the unsafe mode and let `doctor` and the banner say so.
+    process.env.PIDRESCUE_UNSAFE = "re-exec into the safe mode failed";
+  }
+}
+(require("./main.ts") as typeof import("./main.ts")).start();

@@ -1,0 +1,77 @@
+/**
+ * Stage 2 of the boot: the application, entered only in the safe runtime
+ * mode (see boot.ts). Dispatches one-shot commands, the REPL, or script
+ * mode, and maps every outcome to an exit code (errors.ts).
+ */
+import type { ArgsDef, ParsedArgs } from "citty";
+import { ExitCode, PidrescueError } from "./errors.ts";
+import { extractFlags, checkFlags } from "./cli/args.ts";
+import { GLOBAL_ARGS, findCommand } from "./cli/registry.ts";
+import { lookup, mainUsage, report, requireSpec, runSpec } from "./cli/dispatch.ts";
+import { newSession, type GlobalOptions, type RunContext } from "./cli/context.ts";
+import { usageLine, commandHelp, mainHelp } from "./cli/help.ts";
+import { checkProcRoot } from "./proc/root.ts";
+import { versionLine } from "./version.ts";
+import { out } from "./ui/output.ts";
+import { setColor } from "./ui/logger.ts";
+import { isTty } from "./ui/term.ts";
+
+export async function main(argv: string[]): Promise<ExitCode> {
+  const { parsed: g, rest } = extractFlags(argv, GLOBAL_ARGS);
+  setColor(g.color !== false);
+  if (g.version === true) {
+    out(versionLine());
+    return ExitCode.Ok;
+  }
+  const opts = globalOptions(g);
+  const ctx: RunContext = { opts, session: newSession(), interactive: false, confirm: () => false };
+
+  if (typeof g.rescue === "string") {
+    if (g.rescue.trim() === "") throw new PidrescueError("USAGE", "--rescue needs a selector", usageLine(findCommand("rescue")));
+    checkProcRoot(opts.procRoot);
+    return runSpec(requireSpec("rescue"), [g.rescue, ...rest], ctx);
+  }
+  const word = rest[0];
+  if (word === undefined) {
+    if (g.help === true) {
+      out(mainHelp());
+      return ExitCode.Ok;
+    }
+    checkProcRoot(opts.procRoot);
+    const repl = require("./repl/repl.ts") as typeof import("./repl/repl.ts");
+    return isTty(0) ? repl.interactive(ctx) : repl.script(ctx);
+  }
+  if (word.startsWith("-") && word !== "--") checkFlags([word], GLOBAL_ARGS, mainUsage());
+  if (word === "help") {
+    out(rest[1] === undefined ? mainHelp() : commandHelp(lookup(rest[1])));
+    return ExitCode.Ok;
+  }
+  const spec = lookup(word);
+  if (g.help === true) {
+    out(commandHelp(spec));
+    return ExitCode.Ok;
+  }
+  checkProcRoot(opts.procRoot);
+  return runSpec(spec, rest.slice(1), ctx);
+}
+
+function globalOptions(g: ParsedArgs<ArgsDef>): GlobalOptions {
+  const procRoot = typeof g["proc-root"] === "string" && g["proc-root"] !== "" ? g["proc-root"] : "/proc";
+  return {
+    procRoot: procRoot.replace(/\/+$/, "") || "/",
+    json: g.json === true,
+    yes: g.yes === true,
+    dryRun: g["dry-run"] === true,
+    journalPath: typeof g.journal === "string" && g.journal !== "" ? g.journal : undefined,
+    boost: g.boost !== false,
+    color: g.color !== false,
+  };
+}
+
+/** Called by boot.ts once the runtime is in the safe mode. */
+export function start(): void {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => process.exit(report(e)),
+  );
+}

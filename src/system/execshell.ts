@@ -1,0 +1,96 @@
+/**
+ * Hand the terminal back: replace pidrescue with a shell through execve
+ * (same PID, no new task). Priority goes back to normal on the way: nice
+ * is reset here, and a real-time policy is reset by exec'ing through
+ * `chrt -o 0` (no syscall for it is reachable without the JIT).
+ */
+import { accessSync, constants } from "node:fs";
+import { setPriority, getPriority } from "node:os";
+import { PidrescueError, errnoCode } from "../errors.ts";
+import { restoredEnv } from "./safe-env.ts";
+import { ownSched, readText } from "./selfinfo.ts";
+
+export interface ShellPlan {
+  shell: string;
+  argv: string[];
+  /** The file actually exec'd (chrt when the policy must be reset). */
+  execPath: string;
+  execArgv: string[];
+  source: "argument" | "$SHELL" | "passwd" | "fallback";
+  resetPolicy: boolean;
+}
+
+const CHRT_PATHS = ["/usr/bin/chrt", "/bin/chrt", "/usr/local/bin/chrt"];
+
+/** Pick the shell: PATH argument, $SHELL, the passwd entry, /bin/sh. */
+export function planShell(explicit: string | undefined, env: Record<string, string | undefined>, uid: number): ShellPlan {
+  let shell: string | undefined;
+  let source: ShellPlan["source"] = "fallback";
+  if (explicit !== undefined && explicit !== "") {
+    shell = explicit;
+    source = "argument";
+  } else if (env.SHELL && isExecutable(env.SHELL)) {
+    shell = env.SHELL;
+    source = "$SHELL";
+  } else {
+    const fromPasswd = passwdShell(readText("/etc/passwd") ?? "", uid);
+    if (fromPasswd !== undefined && isExecutable(fromPasswd)) {
+      shell = fromPasswd;
+      source = "passwd";
+    }
+  }
+  shell ??= "/bin/sh";
+  if (!isExecutable(shell)) throw new PidrescueError("USAGE", `${shell} is not an executable file`);
+  const base = shell.slice(shell.lastIndexOf("/") + 1);
+  const argv = [`-${base}`]; // a login shell, as sshd or login would start it
+  const sched = ownSched();
+  const resetPolicy = sched !== undefined && sched.policy !== 0;
+  const chrt = resetPolicy ? CHRT_PATHS.find(isExecutable) : undefined;
+  if (chrt !== undefined) {
+    return { shell, argv, execPath: chrt, execArgv: ["chrt", "-o", "0", shell], source, resetPolicy: true };
+  }
+  return { shell, argv, execPath: shell, execArgv: argv, source, resetPolicy: false };
+}
+
+/** execve; returns only by throwing. */
+export function execShell(plan: ShellPlan): never {
+  try {
+    if (getPriority() < 0) setPriority(0);
+  } catch (e) {
+    // Raising nice back to 0 is always allowed; if it fails, the shell just
+    // keeps a higher priority. Not worth aborting the hand-back for.
+    void e;
+  }
+  const env = restoredEnv(process.env);
+  try {
+    // When going through chrt, argv[0] of the shell cannot be "-sh"; chrt
+    // passes the path. Ask for a login shell with -l where the shell knows it.
+    const argv = plan.execPath === plan.shell ? plan.execArgv : [...plan.execArgv, ...loginFlag(plan.shell)];
+    process.execve(plan.execPath, argv, env);
+  } catch (e) {
+    throw new PidrescueError("IO", `cannot exec ${plan.execPath}: ${errnoCode(e) ?? String(e)}`);
+  }
+  throw new PidrescueError("INTERNAL", "execve returned");
+}
+
+export function passwdShell(passwd: string, uid: number): string | undefined {
+  for (const line of passwd.split("\n")) {
+    const f = line.split(":");
+    if (f.length >= 7 && Number(f[2]) === uid) return f[6] || undefined;
+  }
+  return undefined;
+}
+
+function loginFlag(shell: string): string[] {
+  const base = shell.slice(shell.lastIndexOf("/") + 1);
+  return ["bash", "zsh", "ksh", "mksh", "dash", "sh", "ash", "fish"].includes(base) ? ["-l"] : [];
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false; // not there or not executable: the caller picks the next candidate
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Terminal facts, read without running `tput` or `stty`: is fd N a TTY,
+ * how wide is it, may we use colour.
+ */
+import { isatty } from "node:tty";
+
+export function isTty(fd: number): boolean {
+  try {
+    return isatty(fd);
+  } catch {
+    return false; // a closed fd is not a terminal; nothing else to report
+  }
+}
+
+/** Terminal width from the TTY (TIOCGWINSZ via the runtime), else $COLUMNS, else 80. */
+export function termWidth(): number {
+  const fromTty = isTty(1) ? process.stdout.columns : undefined;
+  if (typeof fromTty === "number" && fromTty > 0) return fromTty;
+  const env = Number.parseInt(process.env.COLUMNS ?? "", 10);
+  if (Number.isFinite(env) && env > 0) return env;
+  return 80;
+}
+
+export function termHeight(): number {
+  const fromTty = isTty(1) ? process.stdout.rows : undefined;
+  if (typeof fromTty === "number" && fromTty > 0) return fromTty;
+  const env = Number.parseInt(process.env.LINES ?? "", 10);
+  if (Number.isFinite(env) && env > 0) return env;
+  return 24;
+}
+
+/** Colour only on a TTY, never with NO_COLOR (any value), --no-color or TERM=dumb. */
+export function useColor(fd: number, forceOff = false): boolean {
+  if (forceOff) return false;
+  if (process.env.NO_COLOR !== undefined) return false;
+  if (process.env.TERM === "dumb") return false;
+  return isTty(fd);
+}

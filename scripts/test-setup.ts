@@ -28,6 +28,8 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   useradd: "passwd",
   "/usr/lib/x86_64-linux-gnu/libc.so": "libc6-dev",
   "/lib/ld-musl-x86_64.so.1": "musl",
+  // verify-release runs the x64-musl artifact with these (scripts/lib/musl-glibc-shim.c)
+  "/usr/lib/x86_64-linux-gnu/libstdc++.so.6": "libstdc++6",
 };
 
 export const TEST_USER = "pidrescue-test";
@@ -62,10 +64,13 @@ function compileHelpers(): void {
   if (!existsSync(src)) return;
   const out = `${src}/bin`;
   mkdirSync(out, { recursive: true });
+  // A shared header (bench/*.h) counts as a source of every helper.
+  const headers = readdirSync(src).filter((f) => f.endsWith(".h")).map((f) => statSync(`${src}/${f}`).mtimeMs);
   for (const f of readdirSync(src)) {
     if (!f.endsWith(".c")) continue;
     const bin = `${out}/${f.slice(0, -2)}`;
-    if (existsSync(bin) && statSync(bin).mtimeMs >= statSync(`${src}/${f}`).mtimeMs) continue;
+    const newest = Math.max(statSync(`${src}/${f}`).mtimeMs, ...headers);
+    if (existsSync(bin) && statSync(bin).mtimeMs >= newest) continue;
     run("cc", ["-O2", "-Wall", "-o", bin, `${src}/${f}`]);
   }
 }

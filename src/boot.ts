@@ -48,6 +48,8 @@ function reexecSafe(): void {
   }
   for (const key in SAFE_JSC_ENV) clean[key] = SAFE_JSC_ENV[key as keyof typeof SAFE_JSC_ENV];
   clean[STAGE_VAR] = "2";
+  // When this process was exec'd, for "exec -> first signal" in the journal.
+  if (env.PIDRESCUE_EPOCH_MS === undefined) clean.PIDRESCUE_EPOCH_MS = String(Math.round(Date.now() - performance.now()));
   // Keep the admin's own values so `shell` can hand them back unchanged.
   if (env[SAVED_ENV_VAR] === undefined) clean[SAVED_ENV_VAR] = JSON.stringify(saved);
   const argv = process.argv;
@@ -55,6 +57,7 @@ function reexecSafe(): void {
   const nextArgv = compiled
     ? [process.argv0 || "pidrescue", ...argv.slice(2)]
     : [process.execPath, argv[1] ?? "", ...argv.slice(2)];
+  if (typeof process.execve !== "function") throw new Error("no process.execve");
   process.execve(process.execPath, nextArgv, clean);
 }
 

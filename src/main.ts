@@ -2,34 +2,53 @@
  * Stage 2 of the boot: the application, entered only in the safe runtime
  * mode (see boot.ts). Dispatches one-shot commands, the REPL, or script
  * mode, and maps every outcome to an exit code (errors.ts).
+ * Global flags may stand anywhere on the line (before "--"):
+ * `pidrescue --json ps x` = `pidrescue ps x --json`.
  */
 import type { ArgsDef, ParsedArgs } from "citty";
 import { ExitCode, PidrescueError } from "./errors.ts";
 import { extractFlags, checkFlags } from "./cli/args.ts";
 import { GLOBAL_ARGS, findCommand } from "./cli/registry.ts";
 import { lookup, mainUsage, report, requireSpec, runSpec } from "./cli/dispatch.ts";
-import { newSession, type GlobalOptions, type RunContext } from "./cli/context.ts";
+import { newSession, type RunContext } from "./cli/context.ts";
+import { globalOptions } from "./cli/globals.ts";
 import { usageLine, commandHelp, mainHelp } from "./cli/help.ts";
 import { checkProcRoot } from "./proc/root.ts";
 import { versionLine } from "./version.ts";
 import { out } from "./ui/output.ts";
+import { emitJsonError } from "./ui/json.ts";
 import { setColor } from "./ui/logger.ts";
 import { isTty } from "./ui/term.ts";
+import { makeConfirm } from "./repl/confirm.ts";
 
 export async function main(argv: string[]): Promise<ExitCode> {
   const { parsed: g, rest } = extractFlags(argv, GLOBAL_ARGS);
   setColor(g.color !== false);
+  let command: string | null = typeof g.rescue === "string" ? "rescue" : null;
+  try {
+    return await dispatch(rest, g, (name) => {
+      command = name;
+    });
+  } catch (e) {
+    if (g.json === true) emitJsonError(command, e);
+    throw e;
+  }
+}
+
+/** `named` learns the command's canonical name as soon as it is known (for JSON errors). */
+async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command: string) => void): Promise<ExitCode> {
   if (g.version === true) {
     out(versionLine());
     return ExitCode.Ok;
   }
   const opts = globalOptions(g);
-  const ctx: RunContext = { opts, session: newSession(), interactive: false, confirm: () => false };
+  const ctx: RunContext = { opts, session: newSession(), interactive: false, confirm: makeConfirm(opts) };
 
-  if (typeof g.rescue === "string") {
-    if (g.rescue.trim() === "") throw new PidrescueError("USAGE", "--rescue needs a selector", usageLine(findCommand("rescue")));
+  const rescue: unknown = g.rescue;
+  if (typeof rescue === "string") {
+    if (rescue.trim() === "") throw new PidrescueError("USAGE", "--rescue needs a selector", usageLine(findCommand("rescue")));
     checkProcRoot(opts.procRoot);
-    return runSpec(requireSpec("rescue"), [g.rescue, ...rest], ctx);
+    return runSpec(requireSpec("rescue"), [rescue, ...rest], ctx);
   }
   const word = rest[0];
   if (word === undefined) {
@@ -47,25 +66,16 @@ export async function main(argv: string[]): Promise<ExitCode> {
     return ExitCode.Ok;
   }
   const spec = lookup(word);
+  named(spec.name);
   if (g.help === true) {
     out(commandHelp(spec));
     return ExitCode.Ok;
   }
+  if (!spec.oneShot) {
+    throw new PidrescueError("USAGE", `${spec.name} works only inside the REPL (run pidrescue with no command)`, mainUsage());
+  }
   checkProcRoot(opts.procRoot);
   return runSpec(spec, rest.slice(1), ctx);
-}
-
-function globalOptions(g: ParsedArgs<ArgsDef>): GlobalOptions {
-  const procRoot = typeof g["proc-root"] === "string" && g["proc-root"] !== "" ? g["proc-root"] : "/proc";
-  return {
-    procRoot: procRoot.replace(/\/+$/, "") || "/",
-    json: g.json === true,
-    yes: g.yes === true,
-    dryRun: g["dry-run"] === true,
-    journalPath: typeof g.journal === "string" && g.journal !== "" ? g.journal : undefined,
-    boost: g.boost !== false,
-    color: g.color !== false,
-  };
 }
 
 /** Called by boot.ts once the runtime is in the safe mode. */

@@ -20,7 +20,8 @@ export function flagTable(def: ArgsDef): Map<string, FlagInfo> {
     if (arg.type === "positional") continue;
     const info: FlagInfo = { name, takesValue: arg.type === "string" || arg.type === "enum", boolean: arg.type === "boolean" };
     const spellings = [name, kebab(name), camel(name)];
-    const aliases = arg.alias === undefined ? [] : Array.isArray(arg.alias) ? arg.alias : [arg.alias];
+    const alias = "alias" in arg ? arg.alias : undefined;
+    const aliases = alias === undefined ? [] : Array.isArray(alias) ? alias : [alias];
     for (const s of spellings) {
       table.set(`--${s}`, info);
       if (info.boolean) table.set(`--no-${s}`, { ...info, takesValue: false });
@@ -30,8 +31,11 @@ export function flagTable(def: ArgsDef): Map<string, FlagInfo> {
   return table;
 }
 
-/** Throws UNKNOWN_FLAG / USAGE for anything the command does not define. */
-export function checkFlags(tokens: readonly string[], def: ArgsDef, usage: string): void {
+/**
+ * Throws UNKNOWN_FLAG / USAGE for anything the command does not define.
+ * `alsoSuggest`: more spellings for "did you mean" (the global flags).
+ */
+export function checkFlags(tokens: readonly string[], def: ArgsDef, usage: string, alsoSuggest: readonly string[] = []): void {
   const table = flagTable(def);
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] ?? "";
@@ -41,7 +45,7 @@ export function checkFlags(tokens: readonly string[], def: ArgsDef, usage: strin
     const flag = eq > 0 ? tok.slice(0, eq) : tok;
     const info = table.get(flag);
     if (info === undefined) {
-      const hint = didYouMean(flag, [...table.keys()]);
+      const hint = didYouMean(flag, [...table.keys(), ...alsoSuggest]);
       throw new PidrescueError("UNKNOWN_FLAG", `unknown flag ${flag}${hint ? ` (did you mean ${hint}?)` : ""}`, usage);
     }
     if (info.takesValue && eq < 0) {
@@ -82,8 +86,8 @@ export function extractFlags(tokens: readonly string[], def: ArgsDef): { parsed:
 }
 
 /** Parse a command's own tokens after checking them strictly. */
-export function parseStrict(tokens: readonly string[], def: ArgsDef, usage: string): ParsedArgs<ArgsDef> {
-  checkFlags(tokens, def, usage);
+export function parseStrict(tokens: readonly string[], def: ArgsDef, usage: string, alsoSuggest: readonly string[] = []): ParsedArgs<ArgsDef> {
+  checkFlags(tokens, def, usage, alsoSuggest);
   try {
     return parseArgs([...tokens], def);
   } catch (e) {

@@ -5,8 +5,8 @@
  */
 import type { ArgsDef, ParsedArgs } from "citty";
 import { type ExitCode, PidrescueError, exitCodeOf } from "../errors.ts";
-import { parseStrict } from "./args.ts";
-import { COMMANDS, findCommand, type CommandSpec } from "./registry.ts";
+import { flagTable, parseStrict } from "./args.ts";
+import { COMMANDS, GLOBAL_ARGS, findCommand, type CommandSpec } from "./registry.ts";
 import type { RunContext } from "./context.ts";
 import { didYouMean, resolveAbbrev } from "./suggest.ts";
 import { usageLine } from "./help.ts";
@@ -15,23 +15,35 @@ import { logger } from "../ui/logger.ts";
 
 /** Parse a command's tokens strictly and run it. Shared with the REPL. */
 export async function runSpec(spec: CommandSpec, tokens: string[], ctx: RunContext): Promise<ExitCode> {
-  const args = parseStrict(tokens, spec.args, usageLine(spec));
+  const args = parseStrict(tokens, spec.args, usageLine(spec), [...flagTable(GLOBAL_ARGS).keys()]);
   if (spec.takesSelector) normaliseSelector(args, spec);
   return spec.load()(args, ctx);
 }
 
 /** Command by name, alias or unique prefix; a usage error with a suggestion otherwise. */
 export function lookup(word: string): CommandSpec {
+  const hit = resolveWord(word, []);
+  if ("spec" in hit) return hit.spec;
+  throw new PidrescueError("INTERNAL", `${hit.builtin} is not a registry command`);
+}
+
+/**
+ * Like lookup, with extra command words that are not in the registry (the
+ * REPL's loop, help, exit...) taking part in abbreviations and suggestions.
+ */
+export function resolveWord(word: string, extra: readonly string[]): { spec: CommandSpec } | { builtin: string } {
   const names = COMMANDS.flatMap((c) => [c.name, ...c.aliases]);
-  const hit = resolveAbbrev(word, names);
+  const all = [...names, ...extra];
+  const hit = resolveAbbrev(word, all);
   if (hit !== undefined && "name" in hit) {
+    if (extra.includes(hit.name)) return { builtin: hit.name };
     const spec = findCommand(hit.name);
-    if (spec) return spec;
+    if (spec) return { spec };
   }
   if (hit !== undefined && "ambiguous" in hit) {
     throw new PidrescueError("UNKNOWN_COMMAND", `ambiguous command '${word}': ${hit.ambiguous.join(", ")}`, mainUsage());
   }
-  const guess = didYouMean(word, [...names, "help"]);
+  const guess = didYouMean(word, extra.includes("help") ? all : [...all, "help"]);
   throw new PidrescueError("UNKNOWN_COMMAND", `unknown command '${word}'${guess ? ` (did you mean '${guess}'?)` : ""}`, mainUsage());
 }
 

@@ -101,7 +101,7 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: "limits",
     aliases: ["why"],
-    summary: "which limit is exhausted (pid_max, pids cgroup, RLIMIT_NPROC) and by whom",
+    summary: "which limit is full (pid_max, pids cgroup, RLIMIT_NPROC) and by whom",
     synopsis: "",
     details: ["Compares kernel pid_max and threads-max, each pids cgroup on the path of the big groups, and RLIMIT_NPROC, with the live task counts."],
     args: {},
@@ -176,7 +176,13 @@ export const COMMANDS: CommandSpec[] = [
     summary: "own thread count, runtime mode, priority, kernel features",
     synopsis: "",
     details: ["Reads /proc/self/task: it must say 1 thread."],
-    args: {},
+    args: {
+      stress: {
+        type: "string",
+        description: "diagnostic: allocate heavily and re-read /proc for SECONDS, printing the thread count each second",
+        valueHint: "SECONDS",
+      },
+    },
     oneShot: true,
     repl: true,
     takesSelector: false,

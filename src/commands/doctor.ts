@@ -4,16 +4,33 @@
  * the tests read from outside.
  */
 import type { ArgsDef, ParsedArgs } from "citty";
-import { ExitCode } from "../errors.ts";
+import { ExitCode, PidrescueError } from "../errors.ts";
 import type { RunContext } from "../cli/context.ts";
 import { collectDoctor, type DoctorReport } from "../system/doctor-info.ts";
-import { out } from "../ui/output.ts";
+import { runStress, type StressReport } from "../system/stress.ts";
+import { err, out } from "../ui/output.ts";
+import { emitJson } from "../ui/json.ts";
 
-export function run(_args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
+export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
+  const seconds = stressSeconds(args.stress);
+  // Diagnostic for the zero-thread tests: ticks go to stderr with --json.
+  const stress: StressReport | null =
+    seconds === undefined ? null : runStress(seconds, "/proc", (line) => (ctx.opts.json ? err(line) : out(line)));
   const r = collectDoctor("/proc");
-  if (ctx.opts.json) out(JSON.stringify(r, null, 2));
+  if (ctx.opts.json) emitJson("doctor", stress ? { ...r, stress } : { ...r });
   else out(format(r));
-  return r.threads === 1 ? ExitCode.Ok : ExitCode.Partial;
+  const ok = r.threads === 1 && (stress === null || stress.maxThreads === 1);
+  return ok ? ExitCode.Ok : ExitCode.Partial;
+}
+
+/** --stress SECONDS: a whole number from 1 to 3600. */
+function stressSeconds(v: unknown): number | undefined {
+  if (v === undefined || v === false) return undefined;
+  const n = Number(v);
+  if (typeof v !== "string" || !Number.isInteger(n) || n < 1 || n > 3600) {
+    throw new PidrescueError("USAGE", `--stress wants whole seconds from 1 to 3600, got '${String(v)}'`, "usage: pidrescue doctor [--stress SECONDS]");
+  }
+  return n;
 }
 
 export function format(r: DoctorReport): string {

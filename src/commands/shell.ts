@@ -4,13 +4,12 @@ import { ExitCode } from "../errors.ts";
 import type { RunContext } from "../cli/context.ts";
 import { execShell, planShell } from "../system/execshell.ts";
 import { logger } from "../ui/logger.ts";
+import { leaveStoppedOk } from "../cli/frozen-guard.ts";
 
 export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   const explicit = typeof args.path === "string" ? args.path : undefined;
   const plan = planShell(explicit, process.env, process.getuid?.() ?? 0);
-  if (ctx.session.frozen.size > 0) {
-    logger.warn(`${ctx.session.frozen.size} processes are still stopped; \`exec pidrescue thaw ...\` or kill them later`);
-  }
+  if (!leaveStoppedOk(ctx, "exec the shell")) return ExitCode.Aborted;
   logger.info(`exec ${plan.shell} (from ${plan.source})${plan.resetPolicy ? ", scheduling policy reset to SCHED_OTHER via chrt -o 0" : ""}`);
   execShell(plan);
 }

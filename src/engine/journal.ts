@@ -15,6 +15,9 @@
 import { closeSync, constants, openSync, writeSync } from "node:fs";
 import { errnoCode } from "../errors.ts";
 
+/** Linux O_CLOEXEC (same on x86-64 and arm64); Bun's fs.constants lacks it. */
+const O_CLOEXEC = 0o2000000;
+
 export interface JournalRecord {
   /** PID, or -PGID for a process-group signal, or 0 for a cgroup write. */
   pid: number;
@@ -51,7 +54,7 @@ export class Journal {
     const failures: string[] = [];
     for (const path of candidates) {
       try {
-        const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_CLOEXEC, 0o600);
+        const fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | O_CLOEXEC, 0o600);
         return { journal: new Journal(path, fd, epochMs), failures };
       } catch (e) {
         failures.push(`${path}: ${errnoCode(e) ?? String(e)}`);

@@ -62,15 +62,29 @@ export function execShell(plan: ShellPlan): never {
     void e;
   }
   const env = restoredEnv(process.env);
+  resetIgnoredSignals();
   try {
     // When going through chrt, argv[0] of the shell cannot be "-sh"; chrt
     // passes the path. Ask for a login shell with -l where the shell knows it.
     const argv = plan.execPath === plan.shell ? plan.execArgv : [...plan.execArgv, ...loginFlag(plan.shell)];
+    if (typeof process.execve !== "function") throw new Error("this runtime has no process.execve");
     process.execve(plan.execPath, argv, env);
   } catch (e) {
     throw new PidrescueError("IO", `cannot exec ${plan.execPath}: ${errnoCode(e) ?? String(e)}`);
   }
   throw new PidrescueError("INTERNAL", "execve returned");
+}
+
+/**
+ * The Bun runtime ignores SIGPIPE and SIGXFSZ, and an ignored signal stays
+ * ignored across execve: the shell and every command it starts would
+ * inherit it (`yes | head -1` then prints "Broken pipe"). A caught signal
+ * is reset to the default by execve, so catching them just before the exec
+ * hands the shell the defaults. Measured: SigIgn of the exec'd shell went
+ * from 0x1001000 (PIPE, XFSZ) to 0; no thread is created.
+ */
+function resetIgnoredSignals(): void {
+  for (const sig of ["SIGPIPE", "SIGXFSZ"] as const) process.on(sig, () => undefined);
 }
 
 export function passwdShell(passwd: string, uid: number): string | undefined {

@@ -1,0 +1,54 @@
+/*
+ * Idle process farm for benchmarks and tests, meant to run as PID 1 of its
+ * own PID namespace (unshare --pid --fork --mount-proc) inside a pids cgroup.
+ *
+ *   sleepers N [TIMEOUT_S] [NAME]
+ * Forks N children that pause() (each dies with its parent: PDEATHSIG), sets
+ * their comm to NAME (default "sleeper") and prints "ready <N>" on stdout once
+ * all exist (or "ready <k>" with how many it got if fork failed). Then it
+ * waits until SIGTERM/SIGINT or TIMEOUT_S seconds (default 600) and exits,
+ * which, as the namespace's init, takes every child with it.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t done = 0;
+static void on_signal(int s) { (void)s; done = 1; }
+
+int main(int argc, char **argv) {
+  long n = argc > 1 ? atol(argv[1]) : 10;
+  int timeout = argc > 2 ? atoi(argv[2]) : 600;
+  const char *name = argc > 3 ? argv[3] : "sleeper";
+  pid_t parent = getpid();
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  sigaction(SIGALRM, &sa, NULL);
+  signal(SIGCHLD, SIG_IGN); /* children that die are reaped by the kernel */
+  alarm(timeout);
+  long got = 0;
+  for (; got < n; got++) {
+    pid_t p = fork();
+    if (p < 0) { fprintf(stderr, "sleepers: fork %ld: %s\n", got, strerror(errno)); break; }
+    if (p == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(0);
+      prctl(PR_SET_NAME, name);
+      signal(SIGTERM, SIG_DFL);
+      signal(SIGINT, SIG_DFL);
+      for (;;) pause();
+    }
+  }
+  printf("ready %ld\n", got);
+  fflush(stdout);
+  while (!done) pause();
+  return 0;
+}

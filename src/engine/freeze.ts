@@ -1,0 +1,201 @@
+/**
+ * The freeze engine: stop every target so nothing can respawn.
+ *
+ * Atomic means first (cgroup freeze, process-group SIGSTOP), then per-PID
+ * sweeps to a fixed point. Each per-PID STOP is race-checked without pidfd:
+ * the match came from a stat read with starttime; after the signal the stat
+ * is read again, and if the PID now belongs to another process (starttime
+ * or name changed) it gets SIGCONT at once and counts as a near miss.
+ *
+ * Quiescent means: one full sweep in which every match was already stopped
+ * (state T/t), counting PIDs confirmed stopped earlier, which are not
+ * re-read (a stopped process cannot exit, so its PID cannot be reused).
+ * Rounds are bounded; the report says why when the bound is hit.
+ */
+import { readdirSync } from "node:fs";
+import { PidrescueError, errnoCode } from "../errors.ts";
+import { ProcTable } from "../proc/table.ts";
+import { readStatOne } from "../proc/scanner.ts";
+import { sleepMs } from "../system/sleep.ts";
+import { v1SetFrozen, v2SetFrozen } from "./cgroupctl.ts";
+import { subtreePids } from "./cgroup-plan.ts";
+import type { Journal } from "./journal.ts";
+import { refOf } from "./plan.ts";
+import type { ProtectedSet } from "./protect.ts";
+import { appendPid } from "./rows.ts";
+import { sendSignal } from "./signal.ts";
+import type { FreezeResult, Matcher, Plan, ProcRef } from "./types.ts";
+
+export interface FreezeOptions {
+  procRoot: string;
+  maxRounds: number;
+  journal: Journal | undefined;
+  allowDaemons: boolean;
+  /** Called between rounds; may throw ABORTED (^C). */
+  checkpoint: () => Promise<void>;
+  /** Matcher bound to a table (a new table each round). */
+  matcherFor: (table: ProcTable) => Matcher;
+  /** The plan's table: round 1 works from it, without a rescan. */
+  planTable: ProcTable;
+}
+
+const T = 84; // 'T' stopped
+const t = 116; // 't' tracing stop
+const Z = 90;
+const X = 88;
+
+export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions): Promise<FreezeResult> {
+  const r: FreezeResult = {
+    cgroups: [],
+    groups: [],
+    rounds: 0,
+    quiescent: false,
+    reason: null,
+    stopped: new Map(),
+    signalsSent: 0,
+    nearMisses: [],
+    eperm: [],
+    msToQuiescence: null,
+    firstSignalAt: null,
+  };
+  const eperm = new Set<number>();
+  const j = o.journal;
+  const mark = (): void => {
+    r.firstSignalAt ??= Date.now();
+  };
+
+  // 1. cgroups: one write each, the kernel does the rest.
+  for (const c of plan.cgroups) {
+    mark();
+    const done = j?.begin({ pid: 0, starttime: 0, comm: "", uid: 0, sig: "freeze", strategy: `cgroup${c.version}`, target: c.path });
+    const res = c.version === 2 ? v2SetFrozen(c.dir, true) : v1SetFrozen(c.dir, true);
+    done?.(res);
+    r.signalsSent++;
+    r.cgroups.push({ ...c, result: res });
+    if (res !== "ok") continue;
+    // Everything in the frozen subtree is stopped for good (it cannot fork or exit).
+    for (const pid of subtreePids(c.dir) ?? c.pids) {
+      const st = readStatOne(o.procRoot, pid);
+      if (st !== null) r.stopped.set(pid, { pid, pgrp: st.pgrp, starttime: st.starttime, comm: st.comm, uid: st.uid });
+    }
+  }
+
+  // 2. process groups: kill(-pgid, SIGSTOP) reaches children being forked right now.
+  for (const g of plan.groups) {
+    if (g.pids.every((p) => r.stopped.has(p))) continue;
+    if (protect.isForbiddenGroup(g.pgid)) throw new PidrescueError("INTERNAL", `refusing to signal process group ${g.pgid}`);
+    mark();
+    const done = j?.begin({ pid: -g.pgid, starttime: 0, comm: "", uid: -1, sig: "STOP", strategy: "pgrp" });
+    const res = sendSignal(-g.pgid, "STOP");
+    done?.(res);
+    r.signalsSent++;
+    r.groups.push({ ...g, result: res, tainted: false });
+  }
+  const groupIds = new Map(r.groups.map((g) => [g.pgid, g]));
+
+  // 3. per-PID sweeps to a fixed point.
+  let table = o.planTable;
+  let firstRound = true;
+  for (;;) {
+    r.rounds++;
+    const match = o.matcherFor(table);
+    let unstopped = 0;
+    let sent = 0;
+    for (let i = 0; i < table.count; i++) {
+      const pid = table.pid[i]!;
+      if (r.stopped.has(pid)) continue;
+      const isMatch = match(table, i);
+      const g = groupIds.get(table.pgrp[i]!);
+      if (!isMatch) {
+        if (g !== undefined && table.state[i] !== Z) g.tainted = true;
+        continue;
+      }
+      const ref = refOf(table, i);
+      if (protect.reason({ pid, ppid: table.ppid[i]!, starttime: ref.starttime, flags: table.flags[i]!, comm: ref.comm }, o.allowDaemons) !== undefined) {
+        if (g !== undefined) g.tainted = true;
+        continue;
+      }
+      const state = table.state[i]!;
+      if (state === Z || state === X) continue;
+      if (state === T || state === t) {
+        r.stopped.set(pid, ref);
+        continue;
+      }
+      if (eperm.has(pid)) continue;
+      unstopped++;
+      // Round 1 works from the plan's scan, taken before the group STOPs:
+      // members of a signalled group are checked by the next sweep instead.
+      if (firstRound && g !== undefined && g.result === "ok") continue;
+      mark();
+      const res = stopOne(ref, o, r);
+      sent++;
+      if (res === "eperm") {
+        eperm.add(pid);
+        r.eperm.push(ref);
+        unstopped--;
+      }
+    }
+    r.signalsSent += sent;
+    if (unstopped === 0 && !firstRound) {
+      r.quiescent = true;
+      break;
+    }
+    if (r.rounds >= o.maxRounds) {
+      r.reason = `${unstopped} matches still running after ${r.rounds} sweeps (bound --max-rounds ${o.maxRounds}): they fork faster than a sweep; try again, or select a cgroup/process group`;
+      break;
+    }
+    await o.checkpoint();
+    // Only stops in flight: give the targets a moment to be scheduled and stop
+    // (never spin, least of all at real-time priority).
+    if (sent === 0) sleepMs(1);
+    table = sweepTable(o.procRoot, r.stopped);
+    firstRound = false;
+  }
+  if (r.quiescent && r.firstSignalAt !== null) r.msToQuiescence = Date.now() - r.firstSignalAt;
+  return r;
+}
+
+/** SIGSTOP one process and check it is still the one we matched. */
+function stopOne(ref: ProcRef, o: FreezeOptions, r: FreezeResult): string {
+  const j = o.journal;
+  const done = j?.begin({ ...ref, sig: "STOP", strategy: "pid" });
+  const res = sendSignal(ref.pid, "STOP");
+  if (res !== "ok") {
+    done?.(res);
+    return res;
+  }
+  const now = readStatOne(o.procRoot, ref.pid);
+  if (now === null) {
+    done?.("gone");
+    return "gone";
+  }
+  if (now.starttime !== ref.starttime || now.comm !== ref.comm) {
+    done?.("near-miss");
+    const undo = j?.begin({ pid: ref.pid, starttime: now.starttime, comm: now.comm, uid: now.uid, sig: "CONT", strategy: "undo" });
+    undo?.(sendSignal(ref.pid, "CONT"));
+    r.nearMisses.push({ pid: ref.pid, oldStart: ref.starttime, newStart: now.starttime, oldComm: ref.comm, newComm: now.comm });
+    return "near-miss";
+  }
+  done?.("ok");
+  if (now.state === "T" || now.state === "t") r.stopped.set(ref.pid, ref);
+  return "ok";
+}
+
+/** A fresh table of every process not yet confirmed stopped. */
+export function sweepTable(procRoot: string, skip: Map<number, ProcRef>): ProcTable {
+  let names: string[];
+  try {
+    names = readdirSync(procRoot);
+  } catch (e) {
+    throw new PidrescueError("NO_PROC", `cannot list ${procRoot} (${errnoCode(e) ?? String(e)})`);
+  }
+  const table = new ProcTable(Math.max(64, names.length - skip.size));
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 49 || c > 57) continue;
+    const pid = +name;
+    if (!Number.isInteger(pid) || skip.has(pid)) continue;
+    appendPid(table, procRoot, pid);
+  }
+  return table;
+}

@@ -1,0 +1,66 @@
+/**
+ * Issue 2, "Must show": in a sandbox with zero free process slots, a shell
+ * that really cannot fork any more `exec`s the compiled binary, which starts,
+ * prints its report and exits 0 with one thread throughout.
+ * Every case runs in its own PID namespace plus a capped pids cgroup,
+ * bounded in time, torn down from outside (test/helpers/sandbox.ts).
+ */
+import { afterAll, describe, expect, test } from "bun:test";
+import { BINARY } from "../helpers/paths.ts";
+import { type BombName, type SandboxMode, destroyAllSandboxes, withSandbox } from "../helpers/sandbox.ts";
+import { watchThreads } from "../helpers/watch.ts";
+
+// TODO(ps): the issue asks for the process summary; switch to ["ps"] (and
+// check for the bomb's row) once the scanner and views land.
+export const SUMMARY_COMMAND = ["doctor"];
+
+interface Case {
+  name: string;
+  mode: SandboxMode;
+  bomb: BombName;
+  bombArgs?: string[];
+}
+
+const CASES: Case[] = [
+  // -b: back off 100 ms after a failed fork, so 1,000 spinners do not starve the 2 CPUs for minutes.
+  { name: "pid_max 1000, C bomb (setsid, random names)", mode: "pidmax", bomb: "forkbomb", bombArgs: ["-s", "-r", "-b", "100000"] },
+  { name: "pid_max 1000, rogue.sh", mode: "pidmax", bomb: "rogue.sh" },
+  { name: "pids cgroup full (fallback mode), rogue.sh", mode: "cgroup", bomb: "rogue.sh" },
+  { name: "pids cgroup full (fallback mode), C bomb", mode: "cgroup", bomb: "forkbomb", bombArgs: ["-b", "100000"] },
+];
+
+afterAll(destroyAllSandboxes);
+
+describe("zero free process slots", () => {
+  for (const c of CASES) {
+    test(
+      c.name,
+      async () => {
+        await withSandbox({ command: [BINARY, ...SUMMARY_COMMAND], mode: c.mode, bomb: c.bomb, bombArgs: c.bombArgs, timeoutMs: 100_000 }, async (sb) => {
+          // The starved shell really could not fork, and saw EAGAIN doing so.
+          expect(sb.victimCouldFork).toBe(false);
+          expect(sb.victimSawEagain).toBe(true);
+          expect(sb.victimLog()).toContain("fork: retry: Resource temporarily unavailable");
+          // The table was still full when the binary started (the bomb keeps every slot it has).
+          if (c.mode === "cgroup") expect(sb.pidsCurrent()).toBe(sb.pidsMax);
+          else expect(sb.pidsCurrent()).toBeGreaterThanOrEqual(sb.tasksAtFull);
+          const watch = watchThreads(sb, 50);
+          const st = await sb.waitExit(60_000);
+          const w = watch.stop();
+          expect({ exit: st, stderr: sb.stderr() }).toEqual({ exit: { code: 0, signal: null }, stderr: expect.any(String) });
+          const out = sb.stdout();
+          expect(out).toMatch(/^threads\s+1 /m);
+          expect(out).toContain("safe mode");
+          expect(out).toContain("compiled binary");
+          if (c.mode === "pidmax") expect(out).toMatch(/pid_max 1000,/);
+          // Seen from outside: never more than one thread.
+          expect(w.max).toBeLessThanOrEqual(1);
+          expect(w.anomalies).toEqual([]);
+          // In the victim's own cgroup only the binary lives: no refused task creation since the exec.
+          expect(sb.forkAttempts()).toBe(0);
+        });
+      },
+      120_000,
+    );
+  }
+});

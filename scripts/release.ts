@@ -17,7 +17,7 @@
  */
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { basename, join, relative, resolve } from "node:path";
 import { build, gitRevision, packageVersion } from "./build.ts";
 import { formatSha256Sums, sha256File } from "./lib/checksums.ts";
 import { buildDeb, DEB_DEPENDS, type DebInput } from "./lib/deb.ts";
@@ -37,8 +37,8 @@ export interface ArtifactRecord {
   interp: string;
   bytecode: boolean;
   bytecodeNote?: string;
-  /** The Bun runtime the artifact embeds, as fetched by bun build (its cache file) or this Bun itself. */
-  runtime: { file: string; sha256: string } | null;
+  /** The Bun runtime the artifact embeds: the file bun build fetched into its cache, or this Bun itself. */
+  runtime: { source: string; sha256: string } | null;
   buildSeconds: number;
 }
 
@@ -171,9 +171,9 @@ function runtimeOf(t: ReleaseTarget): ArtifactRecord["runtime"] {
     process.env.BUN_INSTALL_CACHE_DIR ?? join(process.env.BUN_INSTALL ?? join(homedir(), ".bun"), "install", "cache");
   const name = t.bunTarget.replace("bun-linux-arm64", "bun-linux-aarch64");
   const cached = join(cacheDir, `${name}-v${Bun.version}`);
-  if (existsSync(cached)) return { file: cached, sha256: sha256File(cached) };
+  if (existsSync(cached)) return { source: `bun's download cache: ${basename(cached)}`, sha256: sha256File(cached) };
   const hostTarget = `bun-linux-${process.arch}`;
-  if (t.bunTarget === hostTarget && t.libc === "glibc") return { file: process.execPath, sha256: sha256File(process.execPath) };
+  if (t.bunTarget === hostTarget && t.libc === "glibc") return { source: `this Bun ${Bun.version} (${relative(root, process.execPath)})`, sha256: sha256File(process.execPath) };
   return null;
 }
 

@@ -34,8 +34,10 @@ export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   if (!ctx.opts.yes && !ctx.confirm(`SIGKILL ${stopped.size} frozen processes matching ${p.plan.selector}?`)) {
     throw new PidrescueError("ABORTED", ctx.interactive ? "not confirmed: nothing sent" : "not confirmed: pass --yes to kill without asking");
   }
+  // Whole process groups that are all matches and all stopped: one kill(-pgid) each.
+  const groups = p.plan.groups.filter((g) => g.pids.every((pid) => stopped.has(pid))).map((g) => ({ ...g, result: "ok", tainted: false }));
   const fr: FreezeResult = {
-    cgroups, groups: [], rounds: 0, quiescent: true, reason: null, stopped, signalsSent: 0, nearMisses: [], eperm: [], msToQuiescence: null, firstSignalAt: null,
+    cgroups, groups, rounds: 0, quiescent: true, reason: null, stopped, signalsSent: 0, nearMisses: [], eperm: [], msToQuiescence: null, firstSignalAt: null,
   };
   const journal = journalFor(ctx);
   journal?.note(`kill ${p.plan.selector}: ${stopped.size} frozen targets`);

@@ -24,6 +24,7 @@ import { refOf } from "./plan.ts";
 import type { ProtectedSet } from "./protect.ts";
 import { appendPid } from "./rows.ts";
 import { sendSignal } from "./signal.ts";
+import { testPause } from "./testhook.ts";
 import type { FreezeResult, Matcher, Plan, ProcRef } from "./types.ts";
 
 export interface FreezeOptions {
@@ -94,6 +95,7 @@ export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions
   const groupIds = new Map(r.groups.map((g) => [g.pgid, g]));
 
   // 3. per-PID sweeps to a fixed point.
+  testPause();
   let table = o.planTable;
   let firstRound = true;
   for (;;) {

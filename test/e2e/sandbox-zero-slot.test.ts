@@ -25,6 +25,8 @@ const CASES: Case[] = [
   // -b: back off 100 ms after a failed fork, so 1,000 spinners do not starve the 2 CPUs for minutes.
   { name: "pid_max 1000, C bomb (setsid, random names)", mode: "pidmax", bomb: "forkbomb", bombArgs: ["-s", "-r", "-b", "100000"] },
   { name: "pid_max 1000, rogue.sh", mode: "pidmax", bomb: "rogue.sh" },
+  // Churns (every call returns); PIDs below 300 are not reused after the wrap, so it stalls near 700.
+  { name: "pid_max 1000, function bomb :(){ :|:& };:", mode: "pidmax", bomb: "funcbomb.sh" },
   { name: "pids cgroup full (fallback mode), rogue.sh", mode: "cgroup", bomb: "rogue.sh" },
   { name: "pids cgroup full (fallback mode), C bomb", mode: "cgroup", bomb: "forkbomb", bombArgs: ["-b", "100000"] },
 ];

@@ -10,14 +10,16 @@ import { ExitCode, PidrescueError } from "./errors.ts";
 import { extractFlags, checkFlags } from "./cli/args.ts";
 import { GLOBAL_ARGS, findCommand } from "./cli/registry.ts";
 import { lookup, mainUsage, report, requireSpec, runSpec } from "./cli/dispatch.ts";
-import { newSession, type RunContext } from "./cli/context.ts";
+import { newSession, type GlobalOptions, type RunContext } from "./cli/context.ts";
 import { globalOptions } from "./cli/globals.ts";
 import { usageLine, commandHelp, mainHelp } from "./cli/help.ts";
 import { checkProcRoot } from "./proc/root.ts";
 import { versionLine } from "./version.ts";
 import { out } from "./ui/output.ts";
 import { emitJsonError } from "./ui/json.ts";
-import { setColor } from "./ui/logger.ts";
+import { logger, setColor } from "./ui/logger.ts";
+import { boostOrExplain } from "./system/boost.ts";
+import { ownSched } from "./system/selfinfo.ts";
 import { isTty } from "./ui/term.ts";
 import { makeConfirm } from "./repl/confirm.ts";
 
@@ -48,6 +50,7 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
   if (typeof rescue === "string") {
     if (rescue.trim() === "") throw new PidrescueError("USAGE", "--rescue needs a selector", usageLine(findCommand("rescue")));
     checkProcRoot(opts.procRoot);
+    boost(opts);
     return runSpec(requireSpec("rescue"), [rescue, ...rest], ctx);
   }
   const word = rest[0];
@@ -57,6 +60,7 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
       return ExitCode.Ok;
     }
     checkProcRoot(opts.procRoot);
+    boost(opts);
     const repl = require("./repl/repl.ts") as typeof import("./repl/repl.ts");
     return isTty(0) ? repl.interactive(ctx) : repl.script(ctx);
   }
@@ -75,7 +79,21 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
     throw new PidrescueError("USAGE", `${spec.name} works only inside the REPL (run pidrescue with no command)`, mainUsage());
   }
   checkProcRoot(opts.procRoot);
+  if (RESCUE_COMMANDS.has(spec.name)) boost(opts);
   return runSpec(spec, rest.slice(1), ctx);
+}
+
+/** Commands that signal: they get real-time priority when it is safe (issue: start fast on a saturated CPU). */
+const RESCUE_COMMANDS = new Set(["rescue", "freeze", "kill", "thaw"]);
+
+/** Re-exec through chrt -f 10 when safe (does not return then); else say why, once. */
+function boost(opts: GlobalOptions): void {
+  if (!opts.boost || opts.dryRun) return;
+  const why = boostOrExplain(process.env);
+  if (why !== undefined && why !== "already real-time") {
+    const s = ownSched();
+    logger.info(`priority: no SCHED_FIFO (${why}); running at nice ${s?.nice ?? "?"}`);
+  }
 }
 
 /** Called by boot.ts once the runtime is in the safe mode. */

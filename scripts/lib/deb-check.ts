@@ -9,10 +9,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { sha256File } from "./checksums.ts";
 import { Skip, type Release } from "./release-checks.ts";
 
+const ROOT = resolve(import.meta.dir, "../..");
 const REQUIRED_FIELDS = ["Package", "Version", "Architecture", "Maintainer", "Installed-Size", "Section", "Priority", "Description", "Depends"];
 const PAYLOAD = [
   "./usr/sbin/pidrescue",
@@ -33,7 +34,9 @@ export function checkDebContents(r: Release, arch: string): string {
   const expect: Record<string, string> = { Package: "pidrescue", Version: r.manifest.version, Architecture: arch, Section: "admin", Priority: "optional" };
   for (const [k, v] of Object.entries(expect)) if (fields.get(k) !== v) throw new Error(`${d.file}: ${k} is ${fields.get(k)}, want ${v}`);
   const listing = run("dpkg-deb", ["-c", deb]);
-  for (const p of PAYLOAD) if (!listing.includes(` ${p}\n`)) throw new Error(`${d.file} lacks ${p}:\n${listing}`);
+  // The README ships as doc once the repository has one (release.ts says so when it does not).
+  const payload = existsSync(join(ROOT, "README.md")) ? [...PAYLOAD, "./usr/share/doc/pidrescue/README.md.gz"] : PAYLOAD;
+  for (const p of payload) if (!listing.includes(` ${p}\n`)) throw new Error(`${d.file} lacks ${p}:\n${listing}`);
   if (!/^-rwxr-xr-x root\/root .* \.\/usr\/sbin\/pidrescue$/m.test(listing)) throw new Error(`${d.file}: /usr/sbin/pidrescue not 0755 root:root`);
   const tmp = mkdtempSync(join(tmpdir(), "pidrescue-deb-"));
   try {

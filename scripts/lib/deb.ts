@@ -9,7 +9,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { gzipSync } from "node:zlib";
 
@@ -163,8 +163,4 @@ function fixDirModes(dir: string): void {
 
 function md5(path: string): string {
   return createHash("md5").update(readFileSync(path)).digest("hex");
-}
-
-export function haveDpkgDeb(): boolean {
-  return existsSync("/usr/bin/dpkg-deb");
 }

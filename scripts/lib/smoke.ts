@@ -4,11 +4,12 @@
  *
  * >>> SWITCH POINT (the only one): `ps --proc-root <fixture tree>` is the
  * intended smoke test (issue 5: "runs a ps on a fixture tree"). Until the ps
- * command and test/helpers/fixture-proc.ts exist, SMOKE is "doctor": it reads
- * /proc/self and prints JSON. To switch, set SMOKE = "ps" and make
- * `psFixture()` build the tree with the fixture helper.
+ * command exists, SMOKE is "doctor": it reads /proc/self and prints JSON.
+ * psFixture() below is ready (it uses test/helpers/fixture-proc.ts); to
+ * switch, set SMOKE = "ps" and check its expectations against ps's output.
  */
 import { spawnSync } from "node:child_process";
+import { makeFixtureTree, removeFixtureTree } from "../../test/helpers/fixture-proc.ts";
 
 export type Smoke = "doctor" | "ps";
 
@@ -40,7 +41,22 @@ function doctorJson(cmd: string[], env: NodeJS.ProcessEnv): string {
   return `doctor --json: compiled, safe mode, ${rep.threads} task(s) seen`;
 }
 
-/** `ps --proc-root <fixture>`: not wired yet (see the switch point above). */
-function psFixture(_cmd: string[], _env: NodeJS.ProcessEnv): string {
-  throw new Error("SMOKE = ps needs test/helpers/fixture-proc.ts; wire it in psFixture()");
+/** `ps --proc-root <fixture>`: a tree of init, two sshd and 5 rogue.sh; the line naming rogue.sh must count 5. */
+function psFixture(cmd: string[], env: NodeJS.ProcessEnv): string {
+  const procs = [
+    { pid: 1, comm: "init", ppid: 0 },
+    { pid: 200, comm: "sshd" },
+    { pid: 201, comm: "sshd", ppid: 200 },
+    ...[300, 301, 302, 303, 304].map((pid) => ({ pid, comm: "rogue.sh", ppid: 300, pgrp: 300, state: "R" })),
+  ];
+  const tree = makeFixtureTree(procs);
+  try {
+    const [exe, ...pre] = cmd;
+    const r = spawnSync(exe ?? "", [...pre, "ps", "--proc-root", tree], { env, encoding: "utf8", timeout: 120_000 });
+    const top = r.stdout.split("\n").find((l) => /rogue\.sh/.test(l)) ?? "";
+    if (r.status !== 0 || !/\b5\b/.test(top)) throw new Error(`ps --proc-root fixture: exit ${r.status} ${r.signal ?? ""}\n${r.stdout}${r.stderr}`);
+    return `ps on a fixture tree: ${top.trim()}`;
+  } finally {
+    removeFixtureTree(tree);
+  }
 }

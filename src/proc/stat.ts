@@ -151,7 +151,8 @@ export class StatParser {
     }
     t.pid[row] = v;
     let L = this.segLen;
-    const trySeg = L > 0 && this.segWait-- <= 0;
+    const trySeg = L > 0 && this.segWait <= 0;
+    this.segWait--;
     if (trySeg && lp + L < len && b.compare(this.seg, 0, L, lp, lp + L) === 0) {
       // The last ')' is where it was: nothing after starttime can hold one.
       this.segBackoff = 0;
@@ -251,7 +252,7 @@ export class StatParser {
       this.mStart = v;
       if (i - s <= GROUP_MAX) {
         b.copy(this.memoC, 0, s, i);
-        this.memoCLen = i - s;
+        this.memoCLen = i - s - 1;
       }
     }
     const state = b[rp + 2]!;
@@ -266,7 +267,8 @@ export class StatParser {
     t.state[row] = state;
     this.nameStart = lp + 1;
     this.nameEnd = rp;
-    if (trySeg || this.segLen === 0) this.remember(b, lp, rp, i, ppid, state, trySeg);
+    // After a miss, compare again only every segBackoff lines, with the line just before.
+    if (trySeg || this.segWait <= 0 || this.segLen === 0) this.remember(b, lp, rp, i, ppid, state, trySeg);
     return true;
   }
 

@@ -1,8 +1,8 @@
 import { describe, expect, test } from "bun:test";
-import { PF_KTHREAD, ProtectedSet, judgeDaemon } from "../../src/engine/protect.ts";
+import { PF_KTHREAD, ProtectedSet, judgeDaemon, type DaemonVerdict } from "../../src/engine/protect.ts";
 
 describe("judgeDaemon: a name alone never protects", () => {
-  const cases: Array<[string, string | undefined, boolean, string]> = [
+  const cases: Array<[string, string | undefined, boolean, DaemonVerdict]> = [
     ["sshd", "/usr/sbin/sshd", true, "daemon"],
     ["sshd", "/usr/sbin/sshd", false, "suspicious"], // real binary, but parent is not init or a daemon
     ["sshd", "/tmp/sshd", true, "suspicious"], // a copy outside the system dirs

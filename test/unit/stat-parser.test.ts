@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { commBytesFromDisplay, commDisplay } from "../../src/proc/comm.ts";
-import { PF_KTHREAD, parseStat } from "../../src/proc/stat.ts";
+import { PF_KTHREAD, StatParser, newSink, parseStat } from "../../src/proc/stat.ts";
 import { ProcTable } from "../../src/proc/table.ts";
 import { type FixtureProc, statLine } from "../helpers/fixture-proc.ts";
 
@@ -160,19 +160,22 @@ function randomSequence(seed: number, n: number): Buffer[] {
   const out: Buffer[] = [];
   const recent: FixtureProc[] = [randomProc(r), randomProc(r), randomProc(r)];
   let pid = 1000;
+  let last = recent[0]!;
   for (let i = 0; i < n; i++) {
     const k = Math.floor(r() * recent.length);
     let p = recent[k]!;
     const other = randomProc(r);
     const x = r();
-    if (x < 0.15) p = other;
-    else if (x < 0.25) p = { ...p, ppid: other.ppid };
-    else if (x < 0.35) p = { ...p, starttime: (p.starttime ?? 0) + 1 };
-    else if (x < 0.45) p = { ...p, minflt: other.minflt };
-    else if (x < 0.5) p = { ...p, comm: other.comm };
-    else if (x < 0.55) p = { ...p, flags: other.flags, threads: other.threads };
-    else if (x < 0.6) p = { ...p, state: other.state, pgrp: other.pgrp };
+    if (x < 0.6) p = last;
+    else if (x < 0.65) p = other;
+    else if (x < 0.7) p = { ...p, ppid: other.ppid };
+    else if (x < 0.75) p = { ...p, starttime: (p.starttime ?? 0) + 1 };
+    else if (x < 0.8) p = { ...p, minflt: other.minflt };
+    else if (x < 0.85) p = { ...p, comm: other.comm };
+    else if (x < 0.9) p = { ...p, flags: other.flags, threads: other.threads };
+    else if (x < 0.95) p = { ...p, state: other.state, pgrp: other.pgrp };
     if (r() < 0.3) recent[k] = p;
+    last = p;
     pid = r() < 0.9 ? pid + 1 : other.pid;
     out.push(statLine({ ...p, pid }));
   }
@@ -183,6 +186,25 @@ describe("property: parser == reference split", () => {
   test("parseStat on 5,000 random lines", () => {
     const r = rng(1);
     for (let i = 0; i < 5000; i++) expectLikeReference(statLine(randomProc(r)));
+  });
+
+  test("StatParser reuses look-alike lines (memo hits happen) and still matches the reference", () => {
+    const lines = randomSequence(11, 20000);
+    const p = new StatParser();
+    const sink = newSink(1);
+    const buf = Buffer.alloc(4096);
+    let hits = 0;
+    for (const line of lines) {
+      line.copy(buf, 0);
+      expect(p.parseInto(buf, line.length, sink, 0, -1, 0)).toBe(true);
+      if (p.segHit) hits++;
+      const e = reference(line)!;
+      const got = [sink.pid[0], sink.ppid[0], sink.pgrp[0], sink.sid[0], sink.tty[0], sink.tpgid[0], sink.flags[0], sink.threads[0], sink.starttime[0], String.fromCharCode(sink.state[0]!)];
+      const want = [e.pid, e.ppid, e.pgrp, e.session, e.ttyNr, e.tpgid, e.flags, e.numThreads, e.starttime, e.state];
+      if (JSON.stringify(got) !== JSON.stringify(want)) expect(got).toEqual(want);
+      expect(Buffer.from(buf.subarray(p.nameStart, p.nameEnd))).toEqual(e.comm);
+    }
+    expect(hits).toBeGreaterThan(2000);
   });
 
   test("table path (memo, known and parsed pids) on 20,000 lines with look-alike neighbours and cut lines", () => {

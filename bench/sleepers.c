@@ -8,6 +8,9 @@
  * all exist (or "ready <k>" with how many it got if fork failed). Then it
  * waits until SIGTERM/SIGINT or TIMEOUT_S seconds (default 600) and exits,
  * which, as the namespace's init, takes every child with it.
+ * Before forking it writes $SLEEPERS_PID_MAX to /proc/sys/kernel/pid_max and
+ * $SLEEPERS_LAST_PID to /proc/sys/kernel/ns_last_pid when they are set (the
+ * namespace's own values: its children then get PIDs right after LAST_PID).
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +22,12 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t done = 0;
+
+static void write_sysctl(const char *path, const char *value) {
+  if (value == NULL) return;
+  FILE *f = fopen(path, "w");
+  if (f == NULL || fputs(value, f) < 0 || fclose(f) != 0) fprintf(stderr, "sleepers: cannot write %s: %s\n", path, strerror(errno));
+}
 static void on_signal(int s) { (void)s; done = 1; }
 
 int main(int argc, char **argv) {
@@ -34,6 +43,8 @@ int main(int argc, char **argv) {
   sigaction(SIGALRM, &sa, NULL);
   signal(SIGCHLD, SIG_IGN); /* children that die are reaped by the kernel */
   alarm(timeout);
+  write_sysctl("/proc/sys/kernel/pid_max", getenv("SLEEPERS_PID_MAX"));
+  write_sysctl("/proc/sys/kernel/ns_last_pid", getenv("SLEEPERS_LAST_PID"));
   long got = 0;
   for (; got < n; got++) {
     pid_t p = fork();

@@ -93,15 +93,18 @@ export function checkRuns(r: Release, suffix: string, prefix: string[], env: Nod
   return `${v.stdout.trim()}; ${s}`;
 }
 
+/** Inherited variables that would turn JIT and GC threads back on if stage 1 did not strip them. */
+export const HOSTILE_ENV = { BUN_JSC_useJIT: "1", BUN_JSC_useConcurrentGC: "1", BUN_JSC_numberOfGCMarkers: "4" };
+
 /**
- * Natively, from a normal environment (so the real stage-1 re-exec runs), as the only task of a
- * pids cgroup with pids.max = 1: `doctor` must say 1 thread and the kernel must have refused no
- * task creation.
+ * Natively, from a hostile environment (so the real stage-1 re-exec has to strip it), as the only
+ * task of a pids cgroup with pids.max = 1: `doctor` must say 1 thread in safe mode, and the kernel
+ * must have refused no task creation.
  */
 export function checkZeroThreads(r: Release, suffix: string, extraEnv: Record<string, string> = {}): string {
   const where = pidsCgroupBase();
   if ("skip" in where) throw new Skip(where.skip);
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...HOSTILE_ENV, ...extraEnv };
   const run = runUnderPidsMax1(where.base, [artifactPath(r, suffix), "doctor"], env);
   const threads = /^threads\s+(\d+)/m.exec(run.stdout)?.[1];
   if (run.status !== 0 || threads !== "1" || run.refused !== 0 || !/safe mode/.test(run.stdout)) {
@@ -109,5 +112,5 @@ export function checkZeroThreads(r: Release, suffix: string, extraEnv: Record<st
       `${suffix} doctor under pids.max=1: exit ${run.status} ${run.signal ?? ""}, threads ${threads}, refused ${run.refused}\n${run.stdout}${run.stderr}`,
     );
   }
-  return `doctor under pids.max=1: 1 thread, safe mode, 0 refused task creations`;
+  return `doctor under pids.max=1 with BUN_JSC_useJIT=1 inherited: 1 thread, safe mode, 0 refused task creations`;
 }

@@ -66,17 +66,22 @@ export const COMMANDS: CommandSpec[] = [
     aliases: ["list", "ls"],
     summary: "summary grouped by name; rows for a selector",
     synopsis: "[SELECTOR] [--by name|user|session|pgrp|cgroup] [--columns LIST] [--limit N] [--list]",
-    details: [
-      "Without a selector: one line per group, biggest first, so the offender is on top.",
-      "With a selector: one row per matching process (at most --limit, default 40).",
-      "--list prints every column name for --columns.",
-    ],
+    // A getter: the column names come from the views' registry, loaded only when help is shown.
+    get details(): string[] {
+      const cols = require("../views/columns.ts") as typeof import("../views/columns.ts");
+      return [
+        "Without a selector: one line per group, biggest first, so the offender is on top.",
+        "With a selector: one row per matching process (at most --limit, default 40).",
+        `${cols.columnNamesLine()} (--list explains them; +a,b adds to the defaults)`,
+      ];
+    },
     args: {
       selector: selectorArg,
       by: { type: "string", description: "group the summary by name, user, session, pgrp or cgroup", valueHint: "KEY" },
       columns: { type: "string", alias: "o", description: "comma-separated columns for rows", valueHint: "LIST" },
       limit: { type: "string", description: "at most N rows or groups (0 = all)", valueHint: "N" },
       list: { type: "boolean", description: "list the columns --columns accepts" },
+      kernel: { type: "boolean", description: "count kernel threads as groups in the summary" },
     },
     oneShot: true,
     repl: true,

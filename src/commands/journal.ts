@@ -17,14 +17,17 @@ const TAIL_BYTES = 256 * 1024;
 export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   const tail = parseTail(args.tail);
   const candidates = journalCandidates(ctx.opts.journalPath, process.env);
-  const path = candidates.find(isFile);
+  // The file this session writes to, once it has signalled; else the one a session would use.
+  const path = ctx.session.journal?.path ?? candidates.find(isFile);
+  const failures = ctx.session.journalFailures;
   const lines = tail === undefined || path === undefined ? null : lastLines(readEnd(path, TAIL_BYTES), tail);
   const history = ctx.session.history;
   if (ctx.opts.json) {
-    emitJson("journal", { path: path ?? null, candidates, history, tail: lines });
+    emitJson("journal", { path: path ?? null, candidates, failures, history, tail: lines });
     return ExitCode.Ok;
   }
   out(path !== undefined ? `journal file: ${path}` : `journal file: none yet (the first writable of ${candidates.join(", ")})`);
+  if (failures.length > 0) out(`could not open: ${failures.join("; ")}`);
   out(history.length === 0 ? "this session: nothing done yet" : `this session (${history.length}):`);
   for (const h of history) out(`  ${h}`);
   if (lines !== null) {

@@ -74,6 +74,7 @@ export function scanProcs(o: ScanOptions): ProcTable {
     else if (table.appendStat(buf, n, uid, pid, name.length) < 0) info.malformed++;
   }
   if (progress !== undefined) progress(total, total);
+  table.sortByPid();
   info.elapsedMs = performance.now() - t0;
   table.info = info;
   return table;

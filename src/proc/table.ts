@@ -9,7 +9,8 @@
  * (t.ppid[i]), never keep a column across appendStat calls.
  */
 import { NameTable } from "./names.ts";
-import { PF_KTHREAD, StatParser, type StatSink } from "./stat.ts";
+import { PF_KTHREAD, type StatSink } from "./stat.ts";
+import { StatParser } from "./stat-parser.ts";
 
 /** uid column value when the owner could not be read. */
 export const UID_UNKNOWN = 0xffffffff;
@@ -56,6 +57,7 @@ export class ProcTable implements StatSink {
   info: ScanInfo | undefined;
   private readonly parser = new StatParser();
   private segNameId = 0;
+  private headNameId = 0;
   private dense: Int32Array | undefined;
   private sparse: Map<number, number> | undefined;
   private indexed = 0;
@@ -91,8 +93,9 @@ export class ProcTable implements StatSink {
     if (p.segHit) {
       this.nameId[row] = this.segNameId;
     } else {
-      const id = this.names.intern(b, p.nameStart, p.nameEnd);
+      const id = p.headHit ? this.headNameId : this.names.intern(b, p.nameStart, p.nameEnd);
       this.nameId[row] = id;
+      if (p.headStored) this.headNameId = id;
       if (p.segStored) this.segNameId = id;
     }
     this.uid[row] = uid;
@@ -127,6 +130,35 @@ export class ProcTable implements StatSink {
     const pid = this.pid;
     for (let i = 0; i < this.count; i++) if (pid[i]! > m) m = pid[i]!;
     return m;
+  }
+
+  /** Put rows in ascending PID order if they are not (fixture trees list in any order). */
+  sortByPid(): void {
+    const n = this.count;
+    let sorted = true;
+    for (let i = 1; i < n && sorted; i++) sorted = this.pid[i - 1]! < this.pid[i]!;
+    if (sorted) return;
+    // key = pid * 2^23 + row: a native numeric sort, exact in a double
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) keys[i] = this.pid[i]! * 8388608 + i;
+    keys.sort();
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = keys[i]! % 8388608;
+    this.pid = permute(this.pid, order);
+    this.ppid = permute(this.ppid, order);
+    this.pgrp = permute(this.pgrp, order);
+    this.sid = permute(this.sid, order);
+    this.tty = permute(this.tty, order);
+    this.tpgid = permute(this.tpgid, order);
+    this.uid = permute(this.uid, order);
+    this.flags = permute(this.flags, order);
+    this.threads = permute(this.threads, order);
+    this.starttime = permute(this.starttime, order);
+    this.state = permute(this.state, order);
+    this.nameId = permute(this.nameId, order);
+    this.dense = undefined;
+    this.sparse = undefined;
+    this.indexed = 0;
   }
 
   private index(): void {
@@ -182,5 +214,17 @@ export class ProcTable implements StatSink {
 function i32(a: Int32Array, n: number): Int32Array {
   const b = new Int32Array(n);
   b.set(a);
+  return b;
+}
+
+interface Column<T> {
+  [i: number]: number;
+  slice(): T;
+}
+
+/** A copy of column `a` (same capacity) with rows in `order`. */
+function permute<T extends Column<T>>(a: T, order: Int32Array): T {
+  const b = a.slice();
+  for (let i = 0; i < order.length; i++) b[i] = a[order[i]!]!;
   return b;
 }

@@ -5,9 +5,10 @@
  *   rounds, and inside COMMAND where it has checkpoints) and on a command
  *   that fails with an error; it returns the highest exit code of its rounds.
  * - loop until-stable repeats COMMAND until a round changed nothing: the
- *   command left ctx.session.lastChanged at 0, or returned NothingMatched.
+ *   command left ctx.session.lastChanged at 0, or nothing matched (returned
+ *   or thrown as NOTHING_MATCHED).
  *   Reaching that is success (0, or a worse code an earlier round returned,
- *   e.g. 3 for EPERM). A command that does not report lastChanged cannot be
+ *   e.g. 3 for EPERM; 1 when nothing matched in the first round). A command that does not report lastChanged cannot be
  *   looped this way (error). At most MAX_STABLE_ROUNDS rounds; still
  *   changing after that is 3 (partial).
  */
@@ -73,14 +74,18 @@ export async function runLoop(
     if (rounds > 1) logger.info(`loop round ${i}${"count" in plan ? `/${plan.count}` : ""}: ${plan.command.join(" ")}`);
     session.lastChanged = undefined;
     const r = await once();
+    // Nothing (left) to match is the stable end of until-stable, even when
+    // the command reported it as an error.
+    const stable = !("count" in plan) && (r.code === ExitCode.NothingMatched || (!r.failed && session.lastChanged === 0));
+    if (stable) {
+      logger.info(`loop: stable after ${i} round${i === 1 ? "" : "s"} (${name} changed nothing)`);
+      // Nothing matched at all is still "nothing matched" (1), as for the command alone.
+      return i === 1 && r.code === ExitCode.NothingMatched ? ExitCode.NothingMatched : worst;
+    }
     if (r.failed) return worse(worst, r.code);
     if ("count" in plan) {
       worst = worse(worst, r.code);
       continue;
-    }
-    if (r.code === ExitCode.NothingMatched || session.lastChanged === 0) {
-      logger.info(`loop: stable after ${i} round${i === 1 ? "" : "s"} (${name} changed nothing)`);
-      return worst;
     }
     if (session.lastChanged === undefined) {
       throw new PidrescueError("USAGE", `${name} does not report what it changed, so loop until-stable cannot tell when to stop`, USAGE);

@@ -1,7 +1,8 @@
 /**
  * Split one REPL line into words the way a POSIX shell would, so a command
  * typed after `pidrescue` in a shell works the same inside the REPL:
- *   - blanks (space, tab) separate words;
+ *   - blanks (space, tab; also ^L and ^K, which a terminal passes through
+ *     as characters) separate words;
  *   - '...' is literal; "..." is literal except that \" and \\ lose the
  *     backslash; outside quotes a backslash keeps the next character literal;
  *   - quoted parts join the word they touch (name='a b'c is one word);
@@ -20,7 +21,7 @@ export function tokenize(line: string): string[] {
   const n = line.length;
   while (i < n) {
     const c = line[i] as string;
-    if (c === " " || c === "\t" || c === "\r" || c === "\n") {
+    if (c === " " || c === "\t" || c === "\r" || c === "\n" || c === "\f" || c === "\v") {
       if (inWord) words.push(word);
       word = "";
       inWord = false;

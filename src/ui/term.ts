@@ -12,7 +12,15 @@ export function isTty(fd: number): boolean {
   }
 }
 
-/** Terminal width from the TTY (TIOCGWINSZ via the runtime), else $COLUMNS, else 80. */
+/**
+ * Terminal width from the TTY (TIOCGWINSZ via the runtime), else $COLUMNS, else 80.
+ * Measured (Bun 1.4.4, safe mode, pids.max=1, tmux): reading
+ * process.stdout.columns on a TTY creates no thread (pids.events `max 0`)
+ * and gives the real width; on a pipe it is undefined. The value is cached
+ * and refreshed by a SIGWINCH handler that runs on the event loop, so after
+ * a resize it is right once the loop has turned (the REPL yields between
+ * commands).
+ */
 export function termWidth(): number {
   const fromTty = isTty(1) ? process.stdout.columns : undefined;
   if (typeof fromTty === "number" && fromTty > 0) return fromTty;

@@ -10,8 +10,11 @@ import { closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINARY } from "../helpers/paths.ts";
+import { SandboxCgroup } from "../helpers/cgroup.ts";
 
 let dir = "";
+/** Generous: other suites may be loading the machine with fork bombs. */
+const T = 120_000;
 
 beforeAll(() => {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} missing: run \`bun scripts/build.ts\` (npm test does)`);
@@ -96,7 +99,7 @@ describe("script mode", () => {
     expect(r.stdout).toContain("SELECTOR  name=rogue.sh");
     expect(r.stderr).not.toContain("> # a comment");
     expect(r.code).toBe(2);
-  });
+  }, T);
 
   test("a clean script exits 0; CRLF and a last line without newline work", () => {
     const r = runScript("doctor\r\nhelp loop\r\njournal");
@@ -104,13 +107,13 @@ describe("script mode", () => {
     expect(r.stderr.split("\n").filter((l) => l.startsWith("> "))).toEqual(["> doctor", "> help loop", "> journal"]);
     expect(r.stdout).toContain("usage: loop");
     expect(r.stdout).toContain("journal file:");
-  });
+  }, T);
 
   test("exit ends the script; what follows is not run", () => {
     const r = runScript("doctor\nexit\ndocter\n");
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain("docter");
-  });
+  }, T);
 
   test("loop repeats; global flags on a line apply to that line only", () => {
     const r = runScript("loop 3 doctor --json\ndoctor\n");
@@ -118,7 +121,7 @@ describe("script mode", () => {
     const docs = r.stdout.split("\n").filter((l) => l.startsWith("{"));
     expect(docs).toHaveLength(3);
     expect(r.stdout.match(/^threads +1 \(ok/gm)?.length).toBe(1);
-  });
+  }, T);
 
   test("--json: one envelope per command, errors included; exit code is the worst", () => {
     const r = runScript("doctor\ndocter\nloop x ps\n", ["--json"], "pipe");
@@ -128,7 +131,7 @@ describe("script mode", () => {
     expect(docs[1]).toEqual({ pidrescue: 1, command: null, error: { code: "UNKNOWN_COMMAND", message: expect.stringContaining("did you mean 'doctor'"), exit: 2 } });
     expect(docs[2]).toMatchObject({ pidrescue: 1, command: "loop", error: { code: "USAGE", exit: 2 } });
     expect(r.code).toBe(2);
-  });
+  }, T);
 
   for (const how of ["file", "pipe"] as const) {
     test(`shell leaves the rest of stdin (${how}) to the shell, which has pidrescue's PID`, () => {
@@ -138,7 +141,7 @@ describe("script mode", () => {
       expect(r.stdout).toContain(`SHELL-PID=${doc?.pid}\n`);
       expect(r.stdout).toMatch(/after=-?\/bin\/sh|after=-sh/);
       expect(r.code).toBe(0);
-    });
+    }, T);
   }
 
   test("no signal is sent on a line that does not parse", async () => {
@@ -165,7 +168,7 @@ describe("script mode", () => {
     } finally {
       victim.kill("SIGKILL");
     }
-  });
+  }, T);
 
   test("^C (SIGINT) stops a running script with exit 4, between commands or in a loop", async () => {
     const child = spawn(BINARY, [], { stdio: ["pipe", "pipe", "pipe"] });
@@ -174,6 +177,7 @@ describe("script mode", () => {
       child.stderr?.on("data", (d: Buffer) => {
         stderr += d.toString();
       });
+      child.stdout?.resume(); // drain: a full stdout pipe would block pidrescue in write()
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
       child.stdin?.write("loop 100000 journal\n");
       await waitUntil(() => stderr.includes("loop round 3/"), child);
@@ -185,38 +189,46 @@ describe("script mode", () => {
     } finally {
       child.kill("SIGKILL");
     }
-  });
+  }, T);
 
-  test("^C while the script waits for input on a pipe stops it with exit 4", async () => {
+  test("^C while the script waits for input on a pipe stops it with exit 4; no task is ever created", async () => {
     // A FIFO, not spawn()'s stdin "pipe" (a socketpair, which cannot be
     // re-opened non-blocking, so a ^C there waits for the next line).
     const fifo = join(dir, "fifo");
     spawnSync("mkfifo", [fifo]);
     const readEnd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
     const writeEnd = openSync(fifo, constants.O_WRONLY);
-    const child = spawn(BINARY, [], { stdio: [readEnd, "pipe", "pipe"] });
+    // The only task of a pids cgroup at pids.max=1: any thread would be refused and counted.
+    const cg = SandboxCgroup.create(50);
+    cg.setMax("victim", 1);
+    const child = spawn("sh", ["-c", `echo $$ > ${cg.procsFile("victim")} && exec ${BINARY}`], { stdio: [readEnd, "pipe", "pipe"] });
     closeSync(readEnd);
     try {
       let stderr = "";
       child.stderr?.on("data", (d: Buffer) => {
         stderr += d.toString();
       });
+      child.stdout?.resume(); // drain: a full stdout pipe would block pidrescue in write()
       const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      writeSync(writeEnd, "help loop\n");
-      await waitUntil(() => stderr.includes("> help loop"), child);
+      writeSync(writeEnd, "help loop\nloop 3 doctor\n");
+      await waitUntil(() => stderr.includes("> loop 3 doctor") && stderr.includes("round 3/3"), child);
+      expect(cg.procs("victim")).toEqual([child.pid as number]);
       child.kill("SIGINT");
       const code = await Promise.race([exited, new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 10_000))]);
       expect(code).toBe(4);
       expect(stderr).toContain("interrupted (^C): the rest of the script is skipped");
+      expect(cg.events("victim")).toBe(0);
     } finally {
       child.kill("SIGKILL");
       closeSync(writeEnd);
+      const r = cg.remove();
+      expect(r.removed).toBe(true);
     }
-  });
+  }, T);
 
   test("EOF with nothing read exits 0", () => {
     expect(runScript("").code).toBe(0);
-  });
+  }, T);
 });
 
 describe("one-shot flags", () => {
@@ -228,7 +240,7 @@ describe("one-shot flags", () => {
       expect(docs).toHaveLength(1);
       expect(docs[0]).toMatchObject({ pidrescue: 1, command: "doctor", threads: 1 });
     }
-  });
+  }, T);
 
   test("usage errors exit 2 with one error line; --json adds an error envelope", () => {
     const cases: Array<[string[], RegExp]> = [
@@ -250,7 +262,7 @@ describe("one-shot flags", () => {
       expect(docs).toHaveLength(1);
       expect(docs[0]?.error).toMatchObject({ exit: 2, message: expect.stringMatching(message) });
     }
-  });
+  }, T);
 
   test("--rescue SEL --yes --json: one JSON envelope whose exit matches the process exit code", () => {
     const r = run(["--rescue", "pid=4194304999", "--yes", "--json"]);
@@ -262,14 +274,14 @@ describe("one-shot flags", () => {
     expect([0, 1, 2, 3, 4, 5]).toContain(r.code as number);
     if (doc.error !== undefined) expect(doc.error.exit).toBe(r.code as number);
     expect(r.code).not.toBe(0); // nothing can match that PID
-  });
+  }, T);
 
   test("--version and help", () => {
     expect(run(["--version"]).stdout).toMatch(/^pidrescue \d+\.\d+\.\d+ \(/);
     const h = run(["help"]);
     expect(h.code).toBe(0);
     expect(h.stdout).toContain("usage: pidrescue");
-  });
+  }, T);
 });
 
 async function waitUntil(cond: () => boolean, child: ChildProcess, timeoutMs = 10_000): Promise<void> {

@@ -38,14 +38,15 @@ describe("zero free process slots", () => {
     test(
       c.name,
       async () => {
-        await withSandbox({ command: [BINARY, ...SUMMARY_COMMAND], mode: c.mode, bomb: c.bomb, bombArgs: c.bombArgs, timeoutMs: 100_000 }, async (sb) => {
+        const opts = { command: [BINARY, ...SUMMARY_COMMAND], mode: c.mode, bomb: c.bomb, bombArgs: c.bombArgs, timeoutMs: 100_000, keepAfterExit: true };
+        await withSandbox(opts, async (sb) => {
           // The starved shell really could not fork, and saw EAGAIN doing so.
           expect(sb.victimCouldFork).toBe(false);
           expect(sb.victimSawEagain).toBe(true);
           expect(sb.victimLog()).toContain("fork: retry: Resource temporarily unavailable");
-          // The table was still full when the binary started (the bomb keeps every slot it has).
-          if (c.mode === "cgroup") expect(sb.pidsCurrent()).toBe(sb.pidsMax);
-          else expect(sb.pidsCurrent()).toBeGreaterThanOrEqual(sb.tasksAtFull);
+          // The table was still full when the binary started: the bomb keeps every slot it has.
+          if (c.mode === "cgroup") expect(sb.tasksAtExec).toBe(sb.pidsMax);
+          else expect(sb.tasksAtExec).toBeGreaterThanOrEqual(sb.tasksAtFull);
           const watch = watchThreads(sb, 50);
           const st = await sb.waitExit(60_000);
           const w = watch.stop();

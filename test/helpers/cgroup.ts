@@ -73,6 +73,11 @@ export class SandboxCgroup {
     this.rel = `/${name}`;
   }
 
+  /** A sandbox cgroup left behind by a crashed run (removeStale). */
+  static existing(h: PidsHierarchy, name: string): SandboxCgroup {
+    return new SandboxCgroup(h, name);
+  }
+
   /** Make the cgroup tree with `cap` as the sandbox's pids.max. */
   static create(cap: number): SandboxCgroup {
     const h = pidsHierarchy();
@@ -197,7 +202,7 @@ function removeStale(h: PidsHierarchy): void {
   for (const name of names) {
     const owner = Number(name.slice(PREFIX.length).split("-")[0]);
     if (!Number.isInteger(owner) || owner === process.pid || existsSync(`/proc/${owner}`)) continue;
-    const stale = new SandboxCgroup(h, name);
+    const stale = SandboxCgroup.existing(h, name);
     const r = stale.remove(5_000);
     if (!r.removed) console.error(`sandbox: could not remove stale ${stale.path} (${r.leftover} tasks left)`);
   }

@@ -7,6 +7,7 @@
 import { chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ProcTable } from "../../src/proc/table.ts";
 
 export interface FixtureProc {
   pid: number;
@@ -31,6 +32,8 @@ export interface FixtureProc {
   /** Counters in the fields we skip (minflt...), to vary lines. */
   minflt?: number;
   utime?: number;
+  /** /proc/<pid>/limits text (see limitsText); undefined = no limits file. */
+  limits?: string;
 }
 
 /** A stat line as the kernel writes it (52 fields, '\n' at the end). */
@@ -78,6 +81,35 @@ export function writeFixtureProc(root: string, p: FixtureProc): void {
   writeFileSync(join(dir, "cgroup"), p.cgroup ?? "0::/\n");
   writeFileSync(join(dir, "loginuid"), String(p.uid ?? 4294967295));
   if (p.exe !== undefined) symlinkSync(p.exe, join(dir, "exe"));
+  if (p.limits !== undefined) writeFileSync(join(dir, "limits"), p.limits);
+}
+
+/** A /proc/<pid>/limits text with "Max processes" soft/hard (null = unlimited). */
+export function limitsText(nprocSoft: number | null, nprocHard: number | null = nprocSoft): string {
+  const v = (n: number | null): string => (n === null ? "unlimited" : String(n));
+  return [
+    "Limit                     Soft Limit           Hard Limit           Units     ",
+    "Max cpu time              unlimited            unlimited            seconds   ",
+    `Max processes             ${v(nprocSoft).padEnd(21)}${v(nprocHard).padEnd(21)}processes `,
+    "Max open files            1024                 524288               files     ",
+    "",
+  ].join("\n");
+}
+
+/**
+ * An in-memory table of fixture processes, parsed from the same stat lines
+ * a fixture tree holds (no files: for tens of thousands of rows). uid
+ * defaults to 0.
+ */
+export function fixtureTable(procs: readonly FixtureProc[]): ProcTable {
+  const t = new ProcTable(procs.length);
+  const buf = Buffer.alloc(4096);
+  for (const p of procs) {
+    const line = statLine(p);
+    line.copy(buf);
+    if (t.appendStat(buf, line.length, p.uid ?? 0, -1) < 0) throw new Error(`fixture stat line of ${p.pid} did not parse`);
+  }
+  return t;
 }
 
 export function removeFixtureTree(root: string): void {

@@ -22,65 +22,17 @@
  * finally; an exit hook catches the rest.
  */
 import type { Subprocess } from "bun";
-import { chmodSync, chownSync, closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, copyFileSync, mkdtempSync, openSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isGone, SandboxCgroup } from "./cgroup.ts";
 import { BOMBS_DIR, FORKBOMB, SBINIT, othersCanUse, shq, type UserIds } from "./paths.ts";
 import { isDeadOrZombie, nsPidsOf, threadCount } from "./procfs.ts";
 import { sandboxSupport, sandboxUnavailable } from "./support.ts";
+import { type BombName, type CleanupReport, type ExitStatus, type SandboxMode, type SandboxOptions, type SandboxTimings, exitOf, readStatus } from "./sandbox-types.ts";
 import { VictimShell } from "./victim.ts";
 
-export type SandboxMode = "pidmax" | "cgroup" | "nproc";
-export type BombName = "forkbomb" | "rogue.sh" | "funcbomb.sh";
-
-export interface SandboxOptions {
-  /** argv the starved shell `exec`s, e.g. [BINARY, "doctor"]. */
-  command: string[];
-  /** "auto" (default): pidmax when the kernel allows a per-namespace pid_max, else cgroup. */
-  mode?: SandboxMode | "auto";
-  /** Default forkbomb. "none" starts no bomb (the table is then not full). */
-  bomb?: BombName | "none";
-  /** Extra arguments for the bomb (forkbomb: -s setsid, -r random names, -b BACKOFF_US). */
-  bombArgs?: string[];
-  /** pidmax mode: the namespace's pid_max (default 1000; the kernel's minimum is 301). */
-  pidMax?: number;
-  /** The sandbox cgroup's pids.max (default: pidmax pidMax+100, cgroup 300, nproc nproc+40). */
-  pidsMax?: number;
-  /** nproc mode: RLIMIT_NPROC of the test user (default 60). */
-  nproc?: number;
-  /** Exported in the starved shell right before the exec (e.g. hostile BUN_* variables). */
-  env?: Record<string, string>;
-  /** Hard bound on the sandbox's whole life (default 120 s). */
-  timeoutMs?: number;
-  /** Bound on filling the table (default 60 s). */
-  fillTimeoutMs?: number;
-  /** Keep the namespace (and the bomb) after the command exits; destroy() ends it. */
-  keepAfterExit?: boolean;
-  /** Progress lines (default: none). */
-  log?: (line: string) => void;
-}
-
-export interface SandboxTimings {
-  setupMs: number;
-  /** Bomb start to "full". */
-  fillMs: number;
-  /** The victim's fork check, including bash's retry. */
-  checkMs: number;
-  /** Writing the exec line until /proc shows the new image. */
-  execMs: number;
-}
-
-export interface ExitStatus {
-  code: number;
-  signal: number | null;
-}
-
-export interface CleanupReport {
-  /** Processes that were still in the cgroup after the namespace died. */
-  leftover: number;
-  cgroupRemoved: boolean;
-  ms: number;
-}
+export type { BombName, CleanupReport, ExitStatus, SandboxMode, SandboxOptions, SandboxTimings } from "./sandbox-types.ts";
+export { exitOf, readStatus } from "./sandbox-types.ts";
 
 const live = new Set<Sandbox>();
 let hooked = false;
@@ -136,6 +88,8 @@ export class Sandbox {
   victimEventsAtExec = 0;
   /** Task count (pids.current) when the table was judged full. */
   tasksAtFull = 0;
+  /** Task count right after the exec was seen (use keepAfterExit so a fast command cannot end the namespace first). */
+  tasksAtExec = 0;
   fullBy: "count" | "stall" | "none" = "none";
   readonly timings: SandboxTimings = { setupMs: 0, fillMs: 0, checkMs: 0, execMs: 0 };
 
@@ -145,6 +99,7 @@ export class Sandbox {
   private readonly deadline: number;
   private destroyed: Promise<CleanupReport> | undefined;
   private cleanup: CleanupReport | undefined;
+  private readonly watchdog: ReturnType<typeof setTimeout>;
 
   constructor(private readonly opts: SandboxOptions) {
     const s = sandboxSupport();
@@ -158,11 +113,22 @@ export class Sandbox {
     this.user = this.mode === "nproc" ? s.testUser : undefined;
     this.deadline = Date.now() + (opts.timeoutMs ?? 120_000);
     this.dir = mkdtempSync(`${tmpdir()}/pidrescue-sb-`);
-    chmodSync(this.dir, 0o755);
-    if (this.user) chownSync(this.dir, this.user.uid, this.user.gid);
-    this.cgroup = SandboxCgroup.create(this.pidsMax);
+    try {
+      chmodSync(this.dir, 0o755);
+      if (this.user) chownSync(this.dir, this.user.uid, this.user.gid);
+      this.cgroup = SandboxCgroup.create(this.pidsMax);
+    } catch (e) {
+      rmSync(this.dir, { recursive: true, force: true });
+      throw e;
+    }
     this.victim = new VictimShell(this.dir, (l) => this.log(l));
     live.add(this);
+    // The hard bound, whatever the caller is waiting for: tear down from outside.
+    this.watchdog = setTimeout(() => {
+      this.log("time limit reached: tearing down");
+      void this.destroy();
+    }, this.deadline - Date.now());
+    this.watchdog.unref();
     if (!hooked) {
       hooked = true;
       process.on("exit", () => {
@@ -283,7 +249,12 @@ export class Sandbox {
     this.timings.checkMs = Date.now() - t2;
     this.victimEventsAtExec = this.victimEvents();
     const t3 = Date.now();
-    await this.victim.exec(this.opts.command, this.opts.env ?? {}, this.victimPid, this.phaseEnd(20_000));
+    const [file, ...rest] = this.opts.command;
+    if (file === undefined) throw new Error("empty command");
+    // In nproc mode the command runs as the test user: make sure it can read and run it.
+    const command = file.startsWith("/") ? [this.accessible(file), ...rest] : this.opts.command;
+    await this.victim.exec(command, this.opts.env ?? {}, this.victimPid, this.phaseEnd(20_000));
+    this.tasksAtExec = this.cgroup.current();
     this.timings.execMs = Date.now() - t3;
     this.log(`exec'd ${this.opts.command.join(" ")} as pid ${this.victimPid}`);
   }
@@ -308,7 +279,7 @@ export class Sandbox {
       "--fork",
       "--mount-proc",
       "--kill-child",
-      this.accessible(SBINIT),
+      SBINIT, // runs as root
       ...sbinitArgs,
       "--",
       "/bin/bash",
@@ -447,6 +418,7 @@ export class Sandbox {
   }
 
   private finishCleanup(t0: number): CleanupReport {
+    clearTimeout(this.watchdog);
     const r = this.cgroup.remove(10_000);
     try {
       rmSync(this.dir, { recursive: true, force: true });
@@ -461,24 +433,4 @@ export class Sandbox {
   private log(line: string): void {
     this.opts.log?.(`[sandbox] ${line}`);
   }
-}
-
-export function readStatus(dir: string): string[] {
-  try {
-    return readFileSync(`${dir}/status`, "utf8").split("\n").filter((l) => l !== "");
-  } catch (e) {
-    if (isGone(e)) return [];
-    throw e;
-  }
-}
-
-/** The victim's end from sbinit's status lines. */
-export function exitOf(lines: readonly string[]): ExitStatus | undefined {
-  for (const l of lines) {
-    const m = /^victim-(exit|signal) (\d+)$/.exec(l);
-    if (m?.[2] === undefined) continue;
-    const n = Number(m[2]);
-    return m[1] === "exit" ? { code: n, signal: null } : { code: 128 + n, signal: n };
-  }
-  return undefined;
 }

@@ -41,9 +41,14 @@ export class Tmux {
     return this.run(["capture-pane", "-p", "-t", "main"]).replace(/\n+$/, "");
   }
 
-  /** The screen plus scrollback. */
+  /** The visible screen with colour escape sequences (-e). */
+  screenWithEscapes(): string {
+    return this.run(["capture-pane", "-p", "-e", "-t", "main"]);
+  }
+
+  /** The screen plus scrollback, wrapped lines joined (-J keeps trailing blanks). */
   history(): string {
-    return this.run(["capture-pane", "-p", "-S", "-", "-t", "main"]).replace(/\n+$/, "");
+    return this.run(["capture-pane", "-p", "-J", "-S", "-", "-t", "main"]).replace(/\n+$/, "");
   }
 
   resize(width: number, height: number): void {

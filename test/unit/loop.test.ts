@@ -88,6 +88,27 @@ describe("runLoop", () => {
     expect(f.calls()).toBe(2);
   });
 
+  test("until-stable: a NOTHING_MATCHED error (nothing left to freeze) is the stable end too", async () => {
+    const s = newSession();
+    const f = scripted(s, [{ changed: 12 }, { code: ExitCode.NothingMatched, failed: true }]);
+    expect(await runLoop({ untilStable: true, command: ["freeze"] }, s, f.once, noWait)).toBe(ExitCode.Ok);
+    expect(f.calls()).toBe(2);
+  });
+
+  test("until-stable: nothing matched in the very first round is still 1", async () => {
+    const s = newSession();
+    const f = scripted(s, [{ code: ExitCode.NothingMatched, failed: true }]);
+    expect(await runLoop({ untilStable: true, command: ["freeze"] }, s, f.once, noWait)).toBe(ExitCode.NothingMatched);
+    expect(f.calls()).toBe(1);
+  });
+
+  test("until-stable stops at another error", async () => {
+    const s = newSession();
+    const f = scripted(s, [{ changed: 12 }, { code: ExitCode.Usage, failed: true }]);
+    expect(await runLoop({ untilStable: true, command: ["freeze"] }, s, f.once, noWait)).toBe(ExitCode.Usage);
+    expect(f.calls()).toBe(2);
+  });
+
   test("until-stable refuses a command that does not report what it changed", async () => {
     const s = newSession();
     const f = scripted(s, [{ code: ExitCode.Ok }]);

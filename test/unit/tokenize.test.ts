@@ -11,6 +11,8 @@ const CASES: Array<[string, string[]]> = [
   ["ps", ["ps"]],
   ["  ps   name=rogue.sh  ", ["ps", "name=rogue.sh"]],
   ["ps\tname=a", ["ps", "name=a"]],
+  ["\f", []],
+  ["\fps\vname=a", ["ps", "name=a"]],
   ["ps name=a # trailing comment", ["ps", "name=a"]],
   ["ps name=a#b", ["ps", "name=a#b"]],
   ["ps 'name=rogue sh'", ["ps", "name=rogue sh"]],

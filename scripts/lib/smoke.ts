@@ -2,18 +2,17 @@
  * The one command every release artifact runs besides --version, natively or
  * under qemu.
  *
- * >>> SWITCH POINT (the only one): `ps --proc-root <fixture tree>` is the
- * intended smoke test (issue 5: "runs a ps on a fixture tree"). Until the ps
- * command exists, SMOKE is "doctor": it reads /proc/self and prints JSON.
- * psFixture() below is ready (it uses test/helpers/fixture-proc.ts); to
- * switch, set SMOKE = "ps" and check its expectations against ps's output.
+ * >>> SWITCH POINT (the only one): SMOKE = "ps" runs `ps --proc-root <fixture
+ * tree>` (issue 5: "runs a ps on a fixture tree"), built with
+ * test/helpers/fixture-proc.ts. "doctor" (reads /proc/self, prints JSON) was
+ * the stand-in before ps existed; set it back only if ps is broken on purpose.
  */
 import { spawnSync } from "node:child_process";
 import { makeFixtureTree, removeFixtureTree } from "../../test/helpers/fixture-proc.ts";
 
 export type Smoke = "doctor" | "ps";
 
-export const SMOKE: Smoke = "doctor";
+export const SMOKE: Smoke = "ps";
 
 /** Run the smoke command with `cmd` (qemu ... binary, or the binary); returns a short detail or throws. */
 export function smokeRun(cmd: string[], env: NodeJS.ProcessEnv): string {

@@ -40,6 +40,8 @@ export interface FreezeOptions {
   planTable: ProcTable;
 }
 
+/** Sweeps after which a STOP still not acted on is sent again. */
+const RESEND_AFTER = 16;
 const T = 84; // 'T' stopped
 const t = 116; // 't' tracing stop
 const Z = 90;
@@ -98,6 +100,8 @@ export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions
   testPause();
   let table = o.planTable;
   let firstRound = true;
+  const sentRound = new Map<number, { round: number; starttime: number }>();
+  let idle = 0;
   for (;;) {
     r.rounds++;
     const match = o.matcherFor(table);
@@ -125,12 +129,18 @@ export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions
       }
       if (eperm.has(pid)) continue;
       unstopped++;
+      // A STOP already sent to this very process is pending until it runs:
+      // do not send it again (nothing but a SIGCONT discards a pending stop),
+      // unless it has been pending for RESEND_AFTER sweeps.
+      const sentIn = sentRound.get(pid);
+      if (sentIn !== undefined && sentIn.starttime === ref.starttime && r.rounds - sentIn.round < RESEND_AFTER) continue;
       // Round 1 works from the plan's scan, taken before the group STOPs:
       // members of a signalled group are checked by the next sweep instead.
       if (firstRound && g !== undefined && g.result === "ok") continue;
       mark();
       const res = stopOne(ref, o, r);
       sent++;
+      sentRound.set(pid, { round: r.rounds, starttime: ref.starttime });
       if (res === "eperm") {
         eperm.add(pid);
         r.eperm.push(ref);
@@ -149,7 +159,8 @@ export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions
     await o.checkpoint();
     // Only stops in flight: give the targets a moment to be scheduled and stop
     // (never spin, least of all at real-time priority).
-    if (sent === 0) sleepMs(1);
+    idle = sent === 0 ? idle + 1 : 0;
+    if (idle > 0) sleepMs(Math.min(1 << (idle - 1), 16));
     table = sweepTable(o.procRoot, r.stopped);
     firstRound = false;
   }

@@ -4,6 +4,7 @@
  * through capture-pane. Everything it starts dies with kill().
  */
 import { spawnSync } from "node:child_process";
+import { rmSync } from "node:fs";
 
 export class Tmux {
   readonly socket: string;
@@ -76,6 +77,8 @@ export class Tmux {
     if (!this.alive) return;
     this.alive = false;
     spawnSync("tmux", ["-L", this.socket, "kill-server"], { stdio: "ignore" });
+    // The server leaves its socket file behind; it is ours, remove it.
+    rmSync(`${process.env.TMUX_TMPDIR ?? "/tmp"}/tmux-${process.getuid?.() ?? 0}/${this.socket}`, { force: true });
   }
 
   private run(args: string[]): string {

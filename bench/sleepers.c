@@ -5,7 +5,8 @@
  *   sleepers N [TIMEOUT_S] [NAME]
  * Forks N children that pause() (each dies with its parent: PDEATHSIG), sets
  * their comm to NAME (default "sleeper") and prints "ready <N>" on stdout once
- * all exist (or "ready <k>" with how many it got if fork failed). Then it
+ * every child has named itself and said so through a pipe (or "ready <k>"
+ * with how many it got if fork failed). Then it
  * waits until SIGTERM/SIGINT or TIMEOUT_S seconds (default 600) and exits,
  * which, as the namespace's init, takes every child with it.
  * Before forking it writes $SLEEPERS_PID_MAX to /proc/sys/kernel/pid_max and
@@ -45,6 +46,8 @@ int main(int argc, char **argv) {
   alarm(timeout);
   write_sysctl("/proc/sys/kernel/pid_max", getenv("SLEEPERS_PID_MAX"));
   write_sysctl("/proc/sys/kernel/ns_last_pid", getenv("SLEEPERS_LAST_PID"));
+  int ready[2];
+  if (pipe(ready) != 0) { perror("pipe"); return 1; }
   long got = 0;
   for (; got < n; got++) {
     pid_t p = fork();
@@ -55,10 +58,23 @@ int main(int argc, char **argv) {
       prctl(PR_SET_NAME, name);
       signal(SIGTERM, SIG_DFL);
       signal(SIGINT, SIG_DFL);
+      close(ready[0]);
+      if (write(ready[1], "r", 1) != 1) _exit(1);
+      close(ready[1]);
       for (;;) pause();
     }
   }
-  printf("ready %ld\n", got);
+  close(ready[1]);
+  /* every child writes one byte once named; EOF means the rest died */
+  char buf[4096];
+  long seen = 0;
+  while (seen < got) {
+    ssize_t r = read(ready[0], buf, sizeof buf);
+    if (r > 0) seen += r;
+    else if (r == 0 || errno != EINTR) break;
+  }
+  close(ready[0]);
+  printf("ready %ld\n", seen);
   fflush(stdout);
   while (!done) pause();
   return 0;

@@ -17,7 +17,7 @@
  * Then the 7-digit check (a namespace with pid_max 4194304 and ns_last_pid
  * 4190000) and the synthetic 4,194,304-process scale run (bench-scale.ts).
  *
- *   bun scripts/bench-scan.ts [--n 1000,10000,30000] [--runs 7] [--no-7digit] [--no-scale]
+ *   bun scripts/bench-scan.ts [--n 1000,10000,30000|none] [--runs 7] [--no-7digit] [--no-scale]
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -32,7 +32,7 @@ const opt = (f: string): string | undefined => {
   const i = argv.indexOf(f);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const SIZES = (opt("--n") ?? "1000,10000,30000").split(",").map(Number);
+const SIZES = opt("--n") === "none" ? [] : (opt("--n") ?? "1000,10000,30000").split(",").map(Number);
 const RUNS = Number(opt("--runs") ?? 7);
 const SAFE_ENV = { ...(process.env as Record<string, string>), ...SAFE_JSC_ENV };
 const BASH_LOOP = `cd /proc; for pid in [0-9]*; do test -r $pid/exe && read pid comm state ppid pgrp session tty_nr tpgid junk < $pid/stat && read loginuid < $pid/loginuid ; printf '%5d %5d %-25s %-10s %5d %5d %5d %5d\\n' $pid $ppid $comm $loginuid $pgrp $session $tty_nr $tpgid; done > /dev/null`;

@@ -55,7 +55,8 @@ export function readmeCommands(readme: string): { run: string; test: string } | 
       inCode = !inCode;
       continue;
     }
-    const cmd = line.replace(/^\$\s+/, "");
+    // "$ " prompts and trailing "# comments" are not part of the command.
+    const cmd = line.replace(/^\$\s+/, "").replace(/\s+#.*$/, "");
     if (inCode && cmd.startsWith("npm ")) lines.push(cmd);
   }
   const test = lines.find((l) => /\bnpm (run )?test\b/.test(l));

@@ -79,9 +79,11 @@ async function main(): Promise<number> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   let maxThreads = 0;
-  const sampler = setInterval(() => {
+  const sample = (): void => {
     maxThreads = Math.max(maxThreads, sb.threads() ?? 0);
-  }, 100);
+  };
+  sample();
+  const sampler = setInterval(sample, 50);
   try {
     if (cli.stdin !== undefined) sb.write(cli.stdin.endsWith("\n") ? cli.stdin : `${cli.stdin}\n`);
     sb.closeStdin();

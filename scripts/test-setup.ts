@@ -20,7 +20,7 @@ export const DEBIAN_PACKAGES: Record<string, string> = {
   strace: "strace",
   "qemu-x86_64": "qemu-user",
   "qemu-aarch64": "qemu-user",
-  dpkg_deb: "dpkg",
+  "dpkg-deb": "dpkg",
   man: "man-db",
   cc: "gcc",
   unshare: "util-linux",
@@ -36,8 +36,7 @@ export const TEST_USER = "pidrescue-test";
 
 function have(cmd: string): boolean {
   if (cmd.startsWith("/")) return existsSync(cmd);
-  const bin = cmd.replace("_", "-");
-  return spawnSync("sh", ["-c", `command -v ${bin}`], { stdio: "ignore" }).status === 0;
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
 
 function run(cmd: string, args: string[], env?: Record<string, string>): void {

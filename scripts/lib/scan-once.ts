@@ -42,7 +42,7 @@ if (above !== undefined) {
   let ok = 0;
   for (let i = 0; i < t.count; i++) {
     const pid = t.pid[i]!;
-    if (pid <= limit) continue;
+    if (pid <= limit || pid === process.pid) continue;
     n++;
     lo = Math.min(lo, pid);
     hi = Math.max(hi, pid);

@@ -57,7 +57,7 @@ const maxRounds = {
 
 const includeProtected = {
   type: "boolean",
-  description: "allow signalling protected processes (daemons) that the selector names explicitly by pid=",
+  description: "also signal matching system daemons (never itself, its ancestors, PID 1 or kernel threads)",
 } as const;
 
 export const COMMANDS: CommandSpec[] = [

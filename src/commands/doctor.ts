@@ -42,7 +42,7 @@ export function format(r: DoctorReport): string {
     `stripped env    ${r.runtime.strippedVars.length > 0 ? r.runtime.strippedVars.join(" ") : "none"}${r.runtime.unsafeReason ? `  (${r.runtime.unsafeReason})` : ""}`,
     `priority        ${r.sched.policyName}${r.sched.policy === 1 || r.sched.policy === 2 ? ` rtprio ${r.sched.rtPriority}` : ""}, nice ${r.sched.nice}${r.sched.boost ? `, boosted via ${r.sched.boost}` : ""}`,
     `identity        pid ${r.pid}, uid ${r.uid}, CAP_KILL ${yes(r.capKill)}, CAP_SYS_NICE ${yes(r.capSysNice)}`,
-    `kernel          ${r.kernel.release}, pid_max ${r.kernel.pidMax ?? "?"}${r.kernel.pidNamespaceDepth > 1 ? ` (own PID namespace, depth ${r.kernel.pidNamespaceDepth})` : ""}, threads-max ${r.kernel.threadsMax ?? "?"}, tasks ${r.kernel.tasks ?? "?"}`,
+    `kernel          ${r.kernel.release}, pid_max ${r.kernel.pidMax ?? "?"}${r.kernel.ownPidNamespace ? " (own PID namespace)" : ""}, threads-max ${r.kernel.threadsMax ?? "?"}, tasks ${r.kernel.tasks ?? "?"} here${r.kernel.hostTasks !== null && r.kernel.hostTasks !== r.kernel.tasks ? ` (${r.kernel.hostTasks} host-wide)` : ""}`,
     `RLIMIT_NPROC    ${fmtLimit(r.nproc.soft)} soft, ${fmtLimit(r.nproc.hard)} hard`,
     `cgroup v1       ${r.cgroup.v1Pids ? `pids at ${r.cgroup.v1Pids}` : "no pids controller"}; ${r.cgroup.v1Freezer ? `freezer at ${r.cgroup.v1Freezer}` : "no freezer"}`,
     `cgroup v2       ${r.cgroup.v2 ? `at ${r.cgroup.v2} (controllers: ${r.cgroup.v2Controllers.join(" ") || "none"}; cgroup.freeze ${yes(r.cgroup.v2Freeze)}, cgroup.kill ${yes(r.cgroup.v2Kill)})` : "not mounted"}`,

@@ -4,7 +4,8 @@
  * (--columns, --limit). Flags and the selector are checked before the scan.
  *
  * --json payloads: see summaryJson (view "summary") and rowsJson (view
- * "rows"); with --json every group / row is included unless --limit is given.
+ * "rows"). With --json and no --limit, rows are all included, and groups up
+ * to JSON_GROUPS (its `more` counts the rest; --limit 0 gives every group).
  */
 import type { ArgsDef, ParsedArgs } from "citty";
 import { ExitCode, PidrescueError } from "../errors.ts";
@@ -24,6 +25,9 @@ import { DEFAULT_ROW_LIMIT, rowLines, rowsJson } from "../views/rows.ts";
 import { scanForView } from "../views/scan.ts";
 import { summarize } from "../views/summary.ts";
 import { fitGroups, scanJson, summaryJson, summaryLines } from "../views/summary-text.ts";
+
+/** Groups in a --json summary without --limit (a random-name bomb can make millions). */
+export const JSON_GROUPS = 1000;
 
 export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   if (args.list === true) {
@@ -59,7 +63,7 @@ export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
     p?.done();
   }
   const height = termHeight();
-  const detail = limit ?? (ctx.opts.json ? 0 : (n: number) => fitGroups(height, n));
+  const detail = limit ?? (ctx.opts.json ? JSON_GROUPS : (n: number) => fitGroups(height, n));
   const s = summarize(t, { keys, rows, detail, kernelThreads: args.kernel === true });
   const pidMax = readNumber(`${procRoot}/sys/kernel/pid_max`);
   const selector = sel === undefined ? undefined : describe(sel);

@@ -8,10 +8,15 @@ import { readText } from "./reader.ts";
 
 export const CLK_TCK = 100;
 
-/** Boot time in seconds since the epoch, from the btime line; undefined if absent. */
+const bootTimes = new Map<string, number | undefined>();
+
+/** Boot time in seconds since the epoch, from the btime line (read once per root); undefined if absent. */
 export function readBootTime(procRoot: string): number | undefined {
+  if (bootTimes.has(procRoot)) return bootTimes.get(procRoot);
   const text = readText(`${procRoot}/stat`, 1 << 20);
-  return text === undefined ? undefined : parseBtime(text);
+  const t = text === undefined ? undefined : parseBtime(text);
+  bootTimes.set(procRoot, t);
+  return t;
 }
 
 /** The btime value of /proc/stat text. */

@@ -1,18 +1,21 @@
 /**
  * procfs access: scanner, process table, stat parser, lazy per-process fields.
  *
- *   const t = scanProcs({ procRoot, onProgress? , uid? })   // ProcTable; t.info: ScanInfo
- *   t.count; t.pid[i] t.ppid[i] t.pgrp[i] t.sid[i] t.tty[i] t.tpgid[i] t.uid[i] t.flags[i]
- *   t.threads[i] t.starttime[i] (ticks after boot) t.state[i] (char code) t.nameId[i]
- *   t.name(i) (display text, lossless \xNN escapes), t.stateChar(i), t.isKernelThread(i),
- *   t.indexOf(pid) -> row or -1, t.names.text(id) / t.names.bytes(id) / t.names.size
+ *   const t = scanProcs({ procRoot, onProgress?, uid?, stream? })  // ProcTable in PID order
+ *   t.info: ScanInfo {candidates, vanished, denied, malformed, startedAt, elapsedMs}
+ *   t.count; per row i: t.pid[i] t.ppid[i] t.pgrp[i] t.sid[i] t.tty[i] (tty_nr) t.tpgid[i]
+ *     t.uid[i] (UID_UNKNOWN if unread) t.flags[i] t.threads[i] t.starttime[i] (ticks after boot)
+ *     t.state[i] (char code; t.stateChar(i)) t.nameId[i] (t.names.text(id) / .bytes(id) / .size)
+ *   t.name(i) display text (lossless: \xNN for odd bytes, \\ for a backslash), t.isKernelThread(i)
+ *   t.indexOf(pid) -> row or -1; t.pidIndex() dense pid -> row + 1 for tight loops
  *   readStatOne(procRoot, pid) -> StatFields & {uid} | null   (PID-reuse guard: compare starttime)
- *   parseStat(bytes) -> StatFields | null                    (pure, one line)
- *   new LazyReader(procRoot): cmdline/exe/cgroup/status/limits/loginuid(pid, starttime)
- *   readBootTime(procRoot), ageSeconds(starttime, bootTime, nowMs), CLK_TCK
+ *   parseStat(bytes) -> StatFields | null   (pure, one line; null when cut short)
+ *   table.appendStat(buf, len, uid, pid, pidLen?) -> row | -1  (add one re-read process)
+ *   new LazyReader(procRoot): cmdline/exe/cgroup/status/limits/loginuid(pid, starttime), cached
+ *   readBootTime(procRoot), ageSeconds(starttime, bootTime, nowMs), CLK_TCK = 100
  *   ttyName(ttyNr) / ttyNumber(name); commDisplay(bytes, s, e) / commBytesFromDisplay(text)
- * Column arrays are replaced when a table grows: index through the table, after the scan.
- * uid is UID_UNKNOWN (0xffffffff) when it could not be read.
+ * Column arrays are replaced when a table grows: index through the table, never keep a
+ * column across appendStat. Nothing here creates a thread; all reads are synchronous.
  */
 export { scanProcs, readStatOne, readStatBytes, type ScanOptions } from "./scanner.ts";
 export { ProcTable, UID_UNKNOWN, PID_MAX_LIMIT, type ScanInfo } from "./table.ts";

@@ -27,7 +27,7 @@ export class NameTable {
     let h = n;
     for (let i = s; i < e; i++) h = (h * 31 + b[i]!) | 0;
     const mask = this.slots.length - 1;
-    let slot = h & mask;
+    let slot = mix(h) & mask;
     for (;;) {
       const v = this.slots[slot]!;
       if (v === 0) break;
@@ -93,12 +93,22 @@ export class NameTable {
       const n = this.length[id]!;
       let h = n;
       for (let i = st; i < st + n; i++) h = (h * 31 + this.pool[i]!) | 0;
-      let slot = h & mask;
+      let slot = mix(h) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id + 1;
     }
     this.slots = slots;
   }
+}
+
+/**
+ * Spread a polynomial hash over the low bits before masking: names that
+ * differ only in a counter ("w1", "w2", ...) otherwise land in adjacent
+ * slots, and linear probing turns 65,536 of them into minutes of probing.
+ */
+function mix(h: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return h ^ (h >>> 16);
 }
 
 function grow(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {

@@ -47,7 +47,7 @@ export class StatParser {
   private segRp = 0;
   private segWait = 0;
   private segBackoff = 0;
-  /** Hits add 2, misses take 1: >= 0 means the segment is worth a compare on every line. */
+  /** A hit makes it >= 2, misses take 1: >= 0 means the segment is worth a compare on every line. */
   private segScore = 0;
   private sPpid = 0;
   private sState = 0;
@@ -113,7 +113,7 @@ export class StatParser {
     if (trySeg && lp + L < len && b.compare(this.seg, 0, L, lp, lp + L) === 0) {
       // The last ')' is where it was: nothing after starttime can hold one.
       this.segBackoff = 0;
-      if (this.segScore < 8) this.segScore += 2;
+      this.segScore = this.segScore < 0 ? 2 : Math.min(this.segScore + 2, 8);
       this.segHit = true;
       this.nameStart = lp + 1;
       this.nameEnd = lp + this.segRp;

@@ -110,6 +110,15 @@ export class ProcTable implements StatSink {
     return this.sparse?.get(pid) ?? -1;
   }
 
+  /**
+   * The dense PID index (pid -> row + 1, 0 = absent) for tight loops over
+   * many rows; undefined if PIDs beyond PID_MAX_LIMIT forced a Map (use indexOf).
+   */
+  pidIndex(): Int32Array | undefined {
+    if (this.indexed < this.count) this.index();
+    return this.dense;
+  }
+
   /** Display name of row i (comm.ts escaping). */
   name(i: number): string {
     return this.names.text(this.nameId[i]!);

@@ -7,8 +7,13 @@ export function descendantsMask(t: ProcTable, pids: readonly number[]): Uint8Arr
   // children of each row, compressed: kids[first[p] .. first[p + 1]) for row p
   const parent = new Int32Array(n);
   const first = new Int32Array(n + 1);
+  const dense = t.pidIndex();
+  const pid = t.pid;
+  const ppid = t.ppid;
   for (let r = 0; r < n; r++) {
-    const p = t.pid[r] === t.ppid[r] ? -1 : t.indexOf(t.ppid[r]!);
+    const pp = ppid[r]!;
+    let p = -1;
+    if (pp !== pid[r]) p = dense !== undefined ? (pp < dense.length ? dense[pp]! - 1 : -1) : t.indexOf(pp);
     parent[r] = p;
     if (p >= 0) first[p + 1]!++;
   }

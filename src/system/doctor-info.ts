@@ -9,11 +9,13 @@ import {
   ownSched,
   ownThreadCount,
   parseLimit,
+  readLink,
   readNumber,
   readText,
   statusField,
 } from "./selfinfo.ts";
 import { versionLine } from "../version.ts";
+import { scanProcs } from "../proc/scanner.ts";
 
 export interface DoctorReport {
   version: string;
@@ -33,7 +35,18 @@ export interface DoctorReport {
     unsafeReason: string | null;
   };
   sched: { policy: number; policyName: string; rtPriority: number; nice: number; boost: string | null };
-  kernel: { release: string; pidMax: number | null; threadsMax: number | null; tasks: number | null; pidNamespaceDepth: number };
+  kernel: {
+    release: string;
+    pidMax: number | null;
+    threadsMax: number | null;
+    /** Tasks (threads) visible in this PID namespace (sum of num_threads). */
+    tasks: number | null;
+    /** Host-wide task count from /proc/loadavg. */
+    hostTasks: number | null;
+    /** True when this process is not in the initial PID namespace. */
+    ownPidNamespace: boolean;
+    pidNamespaceDepth: number;
+  };
   nproc: { soft: number | null; hard: number | null };
   cgroup: {
     v1Pids: string | null;
@@ -57,7 +70,13 @@ export function collectDoctor(proc: string): DoctorReport {
   const layout = cgroupLayout(parseMountinfo(readText(`${proc}/self/mountinfo`) ?? ""));
   const member = parseProcCgroup(readText(`${proc}/self/cgroup`) ?? "");
   const loadavg = (readText(`${proc}/loadavg`) ?? "").split(" ")[3];
-  const tasks = loadavg === undefined ? null : Number(loadavg.split("/")[1]);
+  const hostTasks = loadavg === undefined ? null : Number(loadavg.split("/")[1]);
+  const table = scanProcs({ procRoot: proc, uid: false });
+  let tasks = 0;
+  for (let i = 0; i < table.count; i++) tasks += Math.max(1, table.threads[i]!);
+  // The initial PID namespace always has this inode (PROC_PID_INIT_INO).
+  const nsLink = readLink(`${proc}/self/ns/pid`);
+  const ownPidNamespace = nsLink !== undefined && nsLink !== "pid:[4026531836]";
 
   let v2Controllers: string[] = [];
   let v2Freeze = false;
@@ -103,8 +122,10 @@ export function collectDoctor(proc: string): DoctorReport {
       release: (readText(`${proc}/sys/kernel/osrelease`) ?? "unknown").trim(),
       pidMax: readNumber(`${proc}/sys/kernel/pid_max`) ?? null,
       threadsMax: readNumber(`${proc}/sys/kernel/threads-max`) ?? null,
-      tasks: tasks !== null && Number.isFinite(tasks) ? tasks : null,
-      pidNamespaceDepth: Math.max(1, nspid.length),
+      tasks,
+      hostTasks: hostTasks !== null && Number.isFinite(hostTasks) ? hostTasks : null,
+      ownPidNamespace,
+      pidNamespaceDepth: Math.max(ownPidNamespace ? 2 : 1, nspid.length),
     },
     nproc: {
       soft: nproc === undefined || nproc.soft === Infinity ? null : nproc.soft,

@@ -55,7 +55,7 @@ export function totalsLine(s: Summary, c: SummaryContext): string {
   const pmShort = hasMax ? `, pid_max ${num(c.pidMax!)}` : "";
   const groups = `, ${plural(s.groupCount, s.by)}`;
   const kLong = s.kernelThreads === 0 ? "" : s.kernelHidden ? `, ${num(s.kernelThreads)} kernel threads not shown` : `, ${num(s.kernelThreads)} kernel threads included`;
-  const kShort = s.kernelThreads === 0 ? "" : s.kernelHidden ? `, ${num(s.kernelThreads)} kthreads hidden` : `, ${num(s.kernelThreads)} kthreads in`;
+  const kShort = s.kernelThreads === 0 ? "" : s.kernelHidden ? `, ${num(s.kernelThreads)} kthreads hidden` : `, incl. ${num(s.kernelThreads)} kthreads`;
   const wordings = [head + pmLong + groups + kLong, head + pmLong + groups + kShort, head + pmLong + kShort, head + pmShort + kShort];
   return wordings.find((w) => w.length <= c.width) ?? clip(wordings.at(-1)!, c.width);
 }

@@ -68,6 +68,7 @@ export interface Summary {
 }
 
 export const MAX_UIDS = 8;
+const NO_NAMES: Array<{ nameId: number; count: number }> = [];
 
 /** Group `t` by `o.keys`; see the module comment for the cost model. */
 export function summarize(t: ProcTable, o: SummaryOptions): Summary {
@@ -190,6 +191,7 @@ function detailGroups(t: ProcTable, o: SummaryOptions, key: Int32Array, chosen: 
 
 /** [letter, count] of the letters seen, most important first. */
 function statesOf(counts: Int32Array, seen: number[]): Array<[string, number]> {
+  if (seen.length === 1) return [[String.fromCharCode(seen[0]!), counts[seen[0]!]!]];
   const letters = seen.map((c) => String.fromCharCode(c));
   const rank = (l: string): number => {
     const i = STATE_ORDER.indexOf(l);
@@ -278,11 +280,15 @@ class DistinctCounts {
         this.nameCount[id]!++;
       }
     }
-    const names = touched.map((id) => ({ nameId: id, count: this.nameCount[id]! }));
-    names.sort((a, b) => b.count - a.count || a.nameId - b.nameId);
     const states = statesOf(sc, letters);
     for (const c of letters) sc[c] = 0;
-    return { states, sessions, pgrps, userCount, uids, names: names.slice(0, 3), nameCount: touched.length };
+    return { states, sessions, pgrps, userCount, uids, names: touched.length === 0 ? NO_NAMES : this.topNames(touched), nameCount: touched.length };
+  }
+
+  private topNames(touched: number[]): Array<{ nameId: number; count: number }> {
+    const names = touched.map((id) => ({ nameId: id, count: this.nameCount[id]! }));
+    names.sort((a, b) => b.count - a.count || a.nameId - b.nameId);
+    return names.slice(0, 3);
   }
 
   /** True the first time `v` is seen with this stamp. */

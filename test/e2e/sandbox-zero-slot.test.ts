@@ -1,7 +1,7 @@
 /**
  * Issue 2, "Must show": in a sandbox with zero free process slots, a shell
  * that really cannot fork any more `exec`s the compiled binary, which starts,
- * prints its report and exits 0 with one thread throughout.
+ * prints the process summary and exits 0 with one thread throughout.
  * Every case runs in its own PID namespace plus a capped pids cgroup,
  * bounded in time, torn down from outside (test/helpers/sandbox.ts).
  */
@@ -10,25 +10,28 @@ import { BINARY } from "../helpers/paths.ts";
 import { type BombName, type SandboxMode, destroyAllSandboxes, withSandbox } from "../helpers/sandbox.ts";
 import { watchThreads } from "../helpers/watch.ts";
 
-// TODO(ps): the issue asks for the process summary; switch to ["ps"] (and
-// check for the bomb's row) once the scanner and views land.
-export const SUMMARY_COMMAND = ["doctor"];
+// The process summary (the binary's main job). Its own thread count and
+// runtime mode under zero free slots are checked with `doctor --json` in
+// sandbox-hostile-env.test.ts and sandbox-nproc.test.ts.
+export const SUMMARY_COMMAND = ["ps"];
 
 interface Case {
   name: string;
   mode: SandboxMode;
   bomb: BombName;
   bombArgs?: string[];
+  /** comm of the bomb's processes, as the summary must show it (none: random names). */
+  comm?: string;
 }
 
 const CASES: Case[] = [
   // -b: back off 100 ms after a failed fork, so 1,000 spinners do not starve the 2 CPUs for minutes.
   { name: "pid_max 1000, C bomb (setsid, random names)", mode: "pidmax", bomb: "forkbomb", bombArgs: ["-s", "-r", "-b", "100000"] },
-  { name: "pid_max 1000, rogue.sh", mode: "pidmax", bomb: "rogue.sh" },
+  { name: "pid_max 1000, rogue.sh", mode: "pidmax", bomb: "rogue.sh", comm: "rogue.sh" },
   // Churns (every call returns); PIDs below 300 are not reused after the wrap, so it stalls near 700.
-  { name: "pid_max 1000, function bomb :(){ :|:& };:", mode: "pidmax", bomb: "funcbomb.sh" },
-  { name: "pids cgroup full (fallback mode), rogue.sh", mode: "cgroup", bomb: "rogue.sh" },
-  { name: "pids cgroup full (fallback mode), C bomb", mode: "cgroup", bomb: "forkbomb", bombArgs: ["-b", "100000"] },
+  { name: "pid_max 1000, function bomb :(){ :|:& };:", mode: "pidmax", bomb: "funcbomb.sh", comm: "funcbomb.sh" },
+  { name: "pids cgroup full (fallback mode), rogue.sh", mode: "cgroup", bomb: "rogue.sh", comm: "rogue.sh" },
+  { name: "pids cgroup full (fallback mode), C bomb", mode: "cgroup", bomb: "forkbomb", bombArgs: ["-b", "100000"], comm: "forkbomb" },
 ];
 
 afterAll(destroyAllSandboxes);
@@ -51,13 +54,12 @@ describe("zero free process slots", () => {
           const st = await sb.waitExit(60_000);
           const w = watch.stop();
           expect({ exit: st, stderr: sb.stderr() }).toEqual({ exit: { code: 0, signal: null }, stderr: expect.any(String) });
-          const out = sb.stdout();
-          expect(out).toMatch(/^threads\s+1 /m);
-          expect(out).toContain("safe mode");
-          expect(out).toContain("compiled binary");
-          if (c.mode === "pidmax") expect(out).toMatch(/pid_max 1000,/);
+          // The summary names the bomb (it holds nearly every slot).
+          if (c.comm !== undefined) expect(sb.stdout()).toContain(c.comm);
+          expect(sb.stdout().length).toBeGreaterThan(0);
           // Seen from outside: never more than one thread.
-          expect(w.max).toBeLessThanOrEqual(1);
+          expect(w.samples).toBeGreaterThan(0);
+          expect(w.max).toBe(1);
           expect(w.anomalies).toEqual([]);
           // In the victim's own cgroup only the binary lives: no refused task creation since the exec.
           expect(sb.forkAttempts()).toBe(0);

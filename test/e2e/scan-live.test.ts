@@ -60,6 +60,14 @@ beforeAll(async () => {
     children.push(p);
     pids.push(await readyPid(p));
   }
+  // "ready" comes just before pause(): wait until each one sleeps, so both reads see the same state
+  for (const pid of pids) {
+    const deadline = Date.now() + 10_000;
+    while (readStatOne("/proc", pid)?.state !== "S") {
+      if (Date.now() > deadline) throw new Error(`named ${pid} did not go to sleep`);
+      Bun.sleepSync(5);
+    }
+  }
   root = mkdtempSync(join(tmpdir(), "pidrescue-live-"));
   copyFileSync("/proc/stat", join(root, "stat"));
   for (const pid of pids) copyProc(pid, root);

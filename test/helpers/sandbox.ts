@@ -22,7 +22,7 @@
  * finally; an exit hook catches the rest.
  */
 import type { Subprocess } from "bun";
-import { chmodSync, chownSync, closeSync, copyFileSync, mkdtempSync, openSync, rmSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isGone, SandboxCgroup } from "./cgroup.ts";
 import { BOMBS_DIR, FORKBOMB, SBINIT, othersCanUse, shq, type UserIds } from "./paths.ts";
@@ -34,6 +34,7 @@ import { VictimShell } from "./victim.ts";
 export type { BombName, CleanupReport, ExitStatus, SandboxMode, SandboxOptions, SandboxTimings } from "./sandbox-types.ts";
 export { exitOf, readStatus } from "./sandbox-types.ts";
 
+const DIR_PREFIX = "pidrescue-sb-";
 const live = new Set<Sandbox>();
 let hooked = false;
 
@@ -112,7 +113,8 @@ export class Sandbox {
     this.pidsMax = opts.pidsMax ?? (this.pidMax !== undefined ? this.pidMax + 100 : this.nproc !== undefined ? this.nproc + 40 : 300);
     this.user = this.mode === "nproc" ? s.testUser : undefined;
     this.deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-    this.dir = mkdtempSync(`${tmpdir()}/pidrescue-sb-`);
+    removeStaleDirs();
+    this.dir = mkdtempSync(`${tmpdir()}/${DIR_PREFIX}${process.pid}-`);
     try {
       chmodSync(this.dir, 0o755);
       if (this.user) chownSync(this.dir, this.user.uid, this.user.gid);
@@ -432,5 +434,15 @@ export class Sandbox {
 
   private log(line: string): void {
     this.opts.log?.(`[sandbox] ${line}`);
+  }
+}
+
+/** Files of sandboxes whose owner died without cleaning up (their cgroups go in cgroup.ts). */
+function removeStaleDirs(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(DIR_PREFIX)) continue;
+    const owner = Number(name.slice(DIR_PREFIX.length).split("-")[0]);
+    if (!Number.isInteger(owner) || owner <= 0 || owner === process.pid || existsSync(`/proc/${owner}`)) continue;
+    rmSync(`${tmpdir()}/${name}`, { recursive: true, force: true });
   }
 }

@@ -41,7 +41,7 @@ export class VictimShell {
   attach(send: (text: string) => void): void {
     this.send = send;
     // No prompts; SIGUSR1 only interrupts bash's fork-retry sleep.
-    this.line(`PS1= PS2= PS4=; trap ': sandbox' USR1; echo "$$" > ${shq(this.readyFile)}`);
+    this.line(`PS1= PS2= PS4=; unset HISTFILE; trap ': sandbox' USR1; echo "$$" > ${shq(this.readyFile)}`);
   }
 
   stdout(): string {

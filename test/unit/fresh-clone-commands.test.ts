@@ -7,6 +7,11 @@ test("finds the run and the test command in code blocks", () => {
   expect(readmeCommands(readme)).toEqual({ run: "npm ci && npm start", test: "npm ci && npm test" });
 });
 
+test("drops trailing comments", () => {
+  const readme = "```sh\nnpm ci && npm start       # install, build\nnpm ci && npm test        # every test\n```\n";
+  expect(readmeCommands(readme)).toEqual({ run: "npm ci && npm start", test: "npm ci && npm test" });
+});
+
 test("no commands outside code blocks", () => {
   expect(readmeCommands("npm ci && npm start\nnpm test\n")).toBeUndefined();
 });

@@ -135,6 +135,14 @@ const VALID: [string, number[]][] = [
 ];
 
 group("selector: valid cases over a fixture table", () => {
+  test("a streamed scan (opendir, for huge tables) gives the same table", () => {
+    const s = scanProcs({ procRoot: root, stream: true });
+    expect(s.count).toBe(table.count);
+    for (let i = 0; i < s.count; i++) {
+      expect([s.pid[i], s.ppid[i], s.uid[i], s.name(i), s.starttime[i], s.threads[i]]).toEqual([table.pid[i], table.ppid[i], table.uid[i], table.name(i), table.starttime[i], table.threads[i]]);
+    }
+  });
+
   test("the fixture tree scanned as written", () => {
     expect(table.count).toBe(PROCS.length);
     expect(table.info?.malformed).toBe(0);

@@ -16,6 +16,9 @@
  *   -B FILE   the bomb joins this cgroup before exec
  *   -w FILE   start the bomb once FILE exists (default: at once)
  *   -b CMD    the bomb, run as /bin/sh -c CMD with stdio on /dev/null
+ *   -x CMD    an extra process (a bystander), run like the bomb but at once,
+ *             before the bomb, in init's own cgroup; repeatable (up to 16);
+ *             status line "extra N" for each
  *   -u UID -g GID   victim and bomb drop to this user (for RLIMIT_NPROC runs)
  *   -n N      victim and bomb get RLIMIT_NPROC N (soft and hard)
  *   -k        keep the namespace alive after the victim exits (the outside tears it down)
@@ -130,16 +133,18 @@ static void note_victim_end(int st) {
 static void usage(void) {
   fprintf(stderr,
           "usage: sbinit [-p PID_MAX] [-s STATUS] [-t SECS] [-V CGPROCS] [-B CGPROCS]\n"
-          "              [-w GOFILE] [-b BOMB_CMD] [-u UID -g GID] [-n NPROC] [-k] -- VICTIM...\n");
+          "              [-w GOFILE] [-b BOMB_CMD] [-x EXTRA_CMD]... [-u UID -g GID] [-n NPROC] [-k] -- VICTIM...\n");
   exit(64);
 }
 
 int main(int argc, char **argv) {
   long pid_max = 0, timeout = 600;
   const char *status_path = NULL, *go_file = NULL, *bomb_cmd = NULL;
-  struct child_opts victim_o = {0}, bomb_o = {0};
+  struct child_opts victim_o = {0}, bomb_o = {0}, extra_o = {0};
+  const char *extras[16];
+  int n_extras = 0;
   int keep = 0, opt;
-  while ((opt = getopt(argc, argv, "+p:s:t:V:B:w:b:u:g:n:k")) != -1) {
+  while ((opt = getopt(argc, argv, "+p:s:t:V:B:w:b:x:u:g:n:k")) != -1) {
     switch (opt) {
       case 'p': pid_max = atol(optarg); break;
       case 's': status_path = optarg; break;
@@ -148,9 +153,13 @@ int main(int argc, char **argv) {
       case 'B': bomb_o.cgroup_procs = optarg; break;
       case 'w': go_file = optarg; break;
       case 'b': bomb_cmd = optarg; break;
-      case 'u': victim_o.uid = bomb_o.uid = (uid_t)atol(optarg); victim_o.set_user = bomb_o.set_user = 1; break;
-      case 'g': victim_o.gid = bomb_o.gid = (gid_t)atol(optarg); break;
-      case 'n': victim_o.nproc = bomb_o.nproc = atol(optarg); break;
+      case 'x':
+        if (n_extras == (int)(sizeof extras / sizeof extras[0])) usage();
+        extras[n_extras++] = optarg;
+        break;
+      case 'u': victim_o.uid = bomb_o.uid = extra_o.uid = (uid_t)atol(optarg); victim_o.set_user = bomb_o.set_user = extra_o.set_user = 1; break;
+      case 'g': victim_o.gid = bomb_o.gid = extra_o.gid = (gid_t)atol(optarg); break;
+      case 'n': victim_o.nproc = bomb_o.nproc = extra_o.nproc = atol(optarg); break;
       case 'k': keep = 1; break;
       default: usage();
     }
@@ -162,6 +171,7 @@ int main(int argc, char **argv) {
     return 64;
   }
   bomb_o.devnull = 1;
+  extra_o.devnull = 1;
 
   if (status_path) status_fd = open(status_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   struct sigaction sa = {0};
@@ -189,6 +199,13 @@ int main(int argc, char **argv) {
   }
   status_line("victim %d", victim);
   int victim_done = 0, victim_status = 0;
+
+  for (int i = 0; i < n_extras; i++) {
+    char *extra_argv[] = {"/bin/sh", "-c", (char *)extras[i], NULL};
+    pid_t x = spawn(&extra_o, extra_argv);
+    if (x < 0) status_line("extra-fork-failed %s", strerror(errno));
+    else status_line("extra %d", x);
+  }
 
   if (bomb_cmd) {
     /* Wait for the go file, reaping meanwhile. */

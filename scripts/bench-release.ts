@@ -79,10 +79,12 @@ function printSizes(m: Manifest): void {
 async function measureAll(label: string, bins: Array<[string, string]>, command: string[], runs: number): Promise<void> {
   const samples = new Map<string, Sample[]>(bins.map(([n]) => [n, []]));
   for (const [, path] of bins) await runOnce(path, command); // warm the page cache
+  const loadBefore = loadavg();
   for (let i = 0; i < runs; i++) {
     for (const [name, path] of bins) samples.get(name)?.push(await runOnce(path, command));
   }
-  console.log(`\n${label}:`);
+  // Other work on the machine (another session's fork bomb) skews the times: show it.
+  console.log(`\n${label}: /proc/loadavg before ${loadBefore}, after ${loadavg()}`);
   for (const [name, s] of samples) {
     const codes = [...new Set(s.map((x) => x.code))].join(",");
     console.log(
@@ -155,6 +157,12 @@ async function firstLine(stream: ReadableStream<Uint8Array>, timeoutMs: number):
   }
   reader.releaseLock();
   return text.split("\n")[0] ?? "";
+}
+
+/** 1-minute load and runnable/total tasks, e.g. "0.52 2/110". */
+function loadavg(): string {
+  const f = readFileSync("/proc/loadavg", "utf8").split(" ");
+  return `${f[0]} ${f[3]}`;
 }
 
 /** pid_max minus every task (threads count) on the host, from /proc/loadavg. */

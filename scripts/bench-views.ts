@@ -4,7 +4,7 @@
  * the text), the tree forest and `limits`' collection, as the binary runs
  * them (JIT off: this script re-runs itself with the safe-mode variables).
  *
- *   bun scripts/bench-views.ts [--n 4194304] [--runs 5] [--farm 10000] [--no-live]
+ *   bun scripts/bench-views.ts [--n 4194304] [--runs 5] [--shape bomb|names|setsid|all] [--farm 10000] [--no-live]
  *
  *  - synthetic: tables of --n rows filled column by column (no parsing: the
  *    parser is bench-scale.ts's subject), three shapes: "bomb" (one name
@@ -45,6 +45,7 @@ const N = Number(opt("--n") ?? 4_194_304);
 const RUNS = Number(opt("--runs") ?? 5);
 const FARM = Number(opt("--farm") ?? 10_000);
 const LIVE = !argv.includes("--no-live");
+const SHAPES = (opt("--shape") ?? "all") === "all" ? (["bomb", "names", "setsid"] as const) : ([opt("--shape")] as Array<"bomb" | "names" | "setsid">);
 
 interface Lap {
   wall: number;
@@ -132,7 +133,7 @@ function benchTable(label: string, t: ProcTable): void {
 }
 
 console.log(`## Views (JIT ${process.env.BUN_JSC_useJIT === "0" ? "off, as the binary runs" : "on"}), median of ${RUNS} runs`);
-for (const shape of ["bomb", "names", "setsid"] as const) {
+for (const shape of SHAPES) {
   const built = time(() => synthetic(N, shape));
   console.log(`(built the ${shape} table in ${ms(built.lap)})`);
   benchTable(`synthetic ${shape}`, built.value);

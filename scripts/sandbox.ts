@@ -4,6 +4,7 @@
  *
  *   bun scripts/sandbox.ts [--mode auto|pidmax|cgroup|nproc] [--pid-max N] [--pids-max N]
  *       [--nproc N] [--bomb forkbomb|rogue.sh|funcbomb.sh|none] [--bomb-args "-s -r -b 20000"]
+ *       [--bomb-prefix "setsid"] [--extra "setsid bench/bin/named 726f6775652e7368 300"]...
  *       [--env K=V]... [--stdin TEXT] [--timeout SECONDS] [--keep] [--json] -- COMMAND...
  *
  *   bun scripts/sandbox.ts --pid-max 1000 --bomb rogue.sh -- dist/pidrescue doctor
@@ -45,6 +46,8 @@ function parse(argv: string[]): Cli {
       case "--nproc": cli.opts.nproc = Number(val()); break;
       case "--bomb": cli.opts.bomb = val() as BombName | "none"; break;
       case "--bomb-args": cli.opts.bombArgs = val().split(/\s+/).filter((s) => s !== ""); break;
+      case "--bomb-prefix": cli.opts.bombPrefix = val().split(/\s+/).filter((s) => s !== ""); break;
+      case "--extra": (cli.opts.extras ??= []).push(val().split(/\s+/).filter((s) => s !== "")); break;
       case "--env": {
         const kv = val();
         const eq = kv.indexOf("=");
@@ -65,7 +68,7 @@ function parse(argv: string[]): Cli {
 
 function usage(msg: string): never {
   console.error(`sandbox: ${msg}`);
-  console.error("usage: bun scripts/sandbox.ts [--mode M] [--pid-max N] [--pids-max N] [--nproc N] [--bomb B] [--bomb-args A] [--env K=V] [--stdin TEXT] [--timeout S] [--keep] [--json] -- COMMAND...");
+  console.error("usage: bun scripts/sandbox.ts [--mode M] [--pid-max N] [--pids-max N] [--nproc N] [--bomb B] [--bomb-args A] [--bomb-prefix P] [--extra CMD]... [--env K=V] [--stdin TEXT] [--timeout S] [--keep] [--json] -- COMMAND...");
   process.exit(2);
 }
 
@@ -99,6 +102,9 @@ async function main(): Promise<number> {
       nproc: sb.nproc ?? null,
       initPid: sb.initPid,
       pid: sb.victimPid,
+      bombNsPid: sb.bombNsPid() ?? null,
+      extras: sb.extras(),
+      execEpochMs: sb.execEpochMs() ?? null,
       tasksAtFull: sb.tasksAtFull,
       fullBy: sb.fullBy,
       victimCouldFork: sb.victimCouldFork,

@@ -16,7 +16,7 @@
  * application is `require()`d only after the guard, and the bundle is CJS
  * so nothing is hoisted above it.
  */
-import { SAFE_JSC_ENV, STAGE_VAR, SAVED_ENV_VAR, isSafeEnv, isStrippedVar } from "./system/safe-env.ts";
+import { BOOST_VAR, SAFE_JSC_ENV, STAGE_VAR, SAVED_ENV_VAR, isSafeEnv, isStrippedVar } from "./system/safe-env.ts";
 
 declare const require: (id: string) => unknown;
 
@@ -70,5 +70,9 @@ if (!isSafeEnv(process.env)) {
     // go on in the unsafe mode and let `doctor` and the banner say so.
     process.env.PIDRESCUE_UNSAFE = "re-exec into the safe mode failed";
   }
+}
+// Stage 2 of a rescue path: SCHED_FIFO before the application is loaded.
+if (process.env.PIDRESCUE_UNSAFE === undefined && process.env[BOOST_VAR] === undefined) {
+  (require("./system/boost.ts") as typeof import("./system/boost.ts")).earlyBoost(process.argv.slice(2), process.env);
 }
 (require("./main.ts") as typeof import("./main.ts")).start();

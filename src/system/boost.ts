@@ -11,6 +11,7 @@
  * chrt present and executable. Otherwise it says why, once, and goes on.
  */
 import { accessSync, constants } from "node:fs";
+import { isBoostedCommandLine } from "./boost-argv.ts";
 import { BOOST_VAR } from "./safe-env.ts";
 import { parseProcCgroup, cgroupLayout, parseMountinfo } from "./mountinfo.ts";
 import { CAP_SYS_NICE, hasCapability, ownSched, parseLimit, readNumber, readText, statusField } from "./selfinfo.ts";
@@ -71,10 +72,24 @@ export function gatherBoostFacts(): BoostFacts {
 
 /**
  * Re-exec through chrt when allowed; returns (with the reason) only when it
- * does not. `testFacts` lets a test force the decision (PIDRESCUE_TEST_NO_CHRT).
+ * does not. PIDRESCUE_TEST_NO_CHRT=1 makes chrt look missing (tests).
+ * The answer is kept: boot.ts asks first (before the application is
+ * loaded), main.ts asks again after the full parse and only then explains.
  */
 export function boostOrExplain(env: Record<string, string | undefined>): string | undefined {
   if (env[BOOST_VAR] !== undefined) return undefined;
+  refused ??= tryBoost(env);
+  return refused;
+}
+
+/** boot.ts, stage 2: boost now when the command line is certainly a rescue path. */
+export function earlyBoost(argv: readonly string[], env: Record<string, string | undefined>): void {
+  if (isBoostedCommandLine(argv)) boostOrExplain(env);
+}
+
+let refused: string | undefined;
+
+function tryBoost(env: Record<string, string | undefined>): string {
   const facts = gatherBoostFacts();
   if (env.PIDRESCUE_TEST_NO_CHRT === "1") facts.chrt = undefined;
   const d = decideBoost(facts);

@@ -96,7 +96,8 @@ export function summarize(t: ProcTable, o: SummaryOptions): Summary {
   const processes = hide ? m - kthreads : m;
   const want = typeof o.detail === "function" ? o.detail(order.length) : o.detail;
   const nDetail = want > 0 ? Math.min(want, order.length) : order.length;
-  const groups = detailGroups(t, o, key, order.subarray(0, nDetail), cnt);
+  const chosen = order.subarray(0, nDetail);
+  const groups = nDetail <= FEW_GROUPS && fewFits(t, o, nDetail) ? detailFew(t, o, key, chosen, cnt) : detailGroups(t, o, key, chosen, cnt);
   let restProcs = 0;
   for (let r = nDetail; r < order.length; r++) restProcs += cnt[order[r]!]!;
   return {
@@ -129,6 +130,146 @@ export function orderGroups(cnt: Int32Array): Int32Array {
   return out;
 }
 
+/** Up to this many detailed groups (a screenful) take the one-pass path with a bit per group. */
+export const FEW_GROUPS = 31;
+
+/** The one-pass path keeps a count per (group, name) for keys other than name: only while that stays small. */
+function fewFits(t: ProcTable, o: SummaryOptions, d: number): boolean {
+  return o.keys.by === "name" || d * t.names.size <= 1 << 22;
+}
+
+/**
+ * Details of at most FEW_GROUPS groups in ONE pass over the rows, in any
+ * order: a value (session, process group, uid slot, name) keeps a bit mask
+ * of the groups that have seen it, so distinct counts need no sorting.
+ */
+function detailFew(t: ProcTable, o: SummaryOptions, key: Int32Array, chosen: Int32Array, cnt: Int32Array): GroupSummary[] {
+  const D = chosen.length;
+  if (D === 0) return [];
+  const sub = o.rows;
+  const m = sub === undefined ? t.count : sub.length;
+  const hide = o.kernelThreads !== true;
+  const want = new Int32Array(o.keys.count);
+  for (let r = 0; r < D; r++) want[chosen[r]!] = r + 1;
+  const tasks = new Float64Array(D);
+  const oldest = new Float64Array(D).fill(Infinity);
+  const newest = new Float64Array(D).fill(-Infinity);
+  const first = new Int32Array(D).fill(-1);
+  const stateCount = new Int32Array(D * 256);
+  const sessions = new Int32Array(D);
+  const pgrps = new Int32Array(D);
+  const users = new Int32Array(D);
+  const uidLists: number[][] = Array.from({ length: D }, () => []);
+  const dense = Math.min(t.maxPid(), 4_194_304) + 1;
+  const sidBits = new Int32Array(dense);
+  const pgrpBits = new Int32Array(dense);
+  const far = new Map<number, number>();
+  const uidIndex = new Map<number, number>();
+  let uidBits = new Int32Array(16);
+  const wantNames = o.keys.by !== "name";
+  const S = t.names.size;
+  const nameCount = new Int32Array(wantNames ? D * S : 0);
+  const nameBits = new Int32Array(wantNames ? S : 0);
+  const touched: number[][] = Array.from({ length: D }, () => []);
+  const { flags, threads, starttime, state, sid, pgrp, uid, nameId } = t;
+  let lastUid = -1;
+  let us = 0;
+  for (let k = 0; k < m; k++) {
+    const i = sub === undefined ? k : sub[k]!;
+    if (hide && (flags[i]! & PF_KTHREAD) !== 0) continue;
+    let r = want[key[i]!]!;
+    if (r === 0) continue;
+    r--;
+    const bit = 1 << r;
+    tasks[r] = tasks[r]! + threads[i]!;
+    const st = starttime[i]!;
+    if (st < oldest[r]!) oldest[r] = st;
+    if (st > newest[r]!) newest[r] = st;
+    if (first[r] === -1) first[r] = i;
+    stateCount[(r << 8) | state[i]!]!++;
+    const sv = sid[i]!;
+    if (sv >= 0 && sv < dense) {
+      const b = sidBits[sv]!;
+      if ((b & bit) === 0) {
+        sidBits[sv] = b | bit;
+        sessions[r]!++;
+      }
+    } else if (farFirst(far, sv * 2, bit)) sessions[r]!++;
+    const pv = pgrp[i]!;
+    if (pv >= 0 && pv < dense) {
+      const b = pgrpBits[pv]!;
+      if ((b & bit) === 0) {
+        pgrpBits[pv] = b | bit;
+        pgrps[r]!++;
+      }
+    } else if (farFirst(far, pv * 2 + 1, bit)) pgrps[r]!++;
+    const u = uid[i]!;
+    if (u !== lastUid) {
+      lastUid = u;
+      let x = uidIndex.get(u);
+      if (x === undefined) {
+        x = uidIndex.size;
+        uidIndex.set(u, x);
+        if (x >= uidBits.length) {
+          const bigger = new Int32Array(uidBits.length * 2);
+          bigger.set(uidBits);
+          uidBits = bigger;
+        }
+      }
+      us = x;
+    }
+    const ub = uidBits[us]!;
+    if ((ub & bit) === 0) {
+      uidBits[us] = ub | bit;
+      users[r]!++;
+      if (uidLists[r]!.length < MAX_UIDS) uidLists[r]!.push(u);
+    }
+    if (wantNames) {
+      const id = nameId[i]!;
+      const nb = nameBits[id]!;
+      if ((nb & bit) === 0) {
+        nameBits[id] = nb | bit;
+        touched[r]!.push(id);
+      }
+      nameCount[r * S + id]!++;
+    }
+  }
+  const out: GroupSummary[] = [];
+  for (let r = 0; r < D; r++) {
+    const g = chosen[r]!;
+    const seen: number[] = [];
+    for (let c = 0; c < 256; c++) if (stateCount[(r << 8) | c]! > 0) seen.push(c);
+    const names = touched[r]!.map((id) => ({ nameId: id, count: nameCount[r * S + id]! }));
+    names.sort((a, b) => b.count - a.count || a.nameId - b.nameId);
+    out.push({
+      key: g,
+      label: o.keys.label(g),
+      count: cnt[g]!,
+      tasks: tasks[r]!,
+      states: statesOf(stateCount.subarray(r << 8, (r + 1) << 8), seen),
+      uids: uidLists[r]!,
+      userCount: users[r]!,
+      sessions: sessions[r]!,
+      pgrps: pgrps[r]!,
+      oldestStart: oldest[r]!,
+      newestStart: newest[r]!,
+      firstRow: first[r]!,
+      names: names.length === 0 ? NO_NAMES : names.slice(0, 3),
+      nameCount: touched[r]!.length,
+    });
+  }
+  return out;
+}
+
+/** For values outside the dense range: true the first time group `bit` sees `v`. */
+function farFirst(far: Map<number, number>, v: number, bit: number): boolean {
+  const b = far.get(v) ?? 0;
+  if ((b & bit) !== 0) return false;
+  far.set(v, b | bit);
+  return true;
+}
+
+/** Details of any number of groups: members laid out group by group (counting sort), then distinct values with stamps. */
 function detailGroups(t: ProcTable, o: SummaryOptions, key: Int32Array, chosen: Int32Array, cnt: Int32Array): GroupSummary[] {
   const D = chosen.length;
   if (D === 0) return [];

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { isGone } from "./cgroup.ts";
+import type { Sandbox } from "./sandbox.ts";
 
 export type SandboxMode = "pidmax" | "cgroup" | "nproc";
 export type BombName = "forkbomb" | "rogue.sh" | "funcbomb.sh";
@@ -17,6 +18,21 @@ export interface SandboxOptions {
   bomb?: BombName | "none";
   /** Extra arguments for the bomb (forkbomb: -s setsid, -r random names, -b BACKOFF_US). */
   bombArgs?: string[];
+  /**
+   * Words before the bomb's path in its exec line: ["setsid"] starts it in a
+   * session (and process group) of its own (no fork: the shell sbinit starts
+   * leads no group); ["/bin/bash"] runs a script bomb through bash, so its
+   * processes are named "bash" as when typed at an interactive shell.
+   */
+  bombPrefix?: string[];
+  /**
+   * Bystanders: commands sbinit starts inside the namespace before the bomb
+   * (stdio on /dev/null, in init's cgroup), e.g. [["setsid", NAMED, hex, "300"]].
+   * Their PIDs: Sandbox.extras().
+   */
+  extras?: string[][];
+  /** Computes the command right before the exec (e.g. from the bomb's PID); overrides `command`. */
+  commandFor?: (sb: Sandbox) => string[];
   /** pidmax mode: the namespace's pid_max (default 1000; the kernel's minimum is 301). */
   pidMax?: number;
   /** The sandbox cgroup's pids.max (default: pidmax pidMax+100, cgroup 300, nproc nproc+40). */

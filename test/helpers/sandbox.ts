@@ -195,9 +195,29 @@ export class Sandbox {
     this.cgroup.setMax("victim", max);
   }
 
-  /** Lines sbinit wrote ("pid_max 1000 ok", "victim 2", "bomb 3", "victim-exit 0" ...). */
+  /** Lines sbinit wrote ("pid_max 1000 ok", "victim 2", "extra 3", "bomb 4", "victim-exit 0" ...). */
   status(): string[] {
     return readStatus(this.dir);
+  }
+
+  /** The bomb's PID inside the namespace (its first process; with bombPrefix ["setsid"] also its session id). */
+  bombNsPid(): number | undefined {
+    return nsPidFromStatus(this.status(), "bomb")[0];
+  }
+
+  /** The bystanders (opts.extras): PID inside the namespace and outside, in start order. */
+  extras(): Array<{ nsPid: number; pid: number | undefined }> {
+    const outer = new Map<number, number>();
+    for (const p of this.cgroup.procs("init")) {
+      const ns = nsPidsOf(p).at(-1);
+      if (ns !== undefined && p !== this.proc?.pid) outer.set(ns, p);
+    }
+    return nsPidFromStatus(this.status(), "extra").map((nsPid) => ({ nsPid, pid: outer.get(nsPid) }));
+  }
+
+  /** Wall-clock ms (epoch) at which the victim shell ran `exec` (bash's $EPOCHREALTIME right before it). */
+  execEpochMs(): number | undefined {
+    return this.victim.execStamp();
   }
 
   /** The command's exit, or undefined if it has not exited within `timeoutMs`. */
@@ -251,14 +271,15 @@ export class Sandbox {
     this.timings.checkMs = Date.now() - t2;
     this.victimEventsAtExec = this.victimEvents();
     const t3 = Date.now();
-    const [file, ...rest] = this.opts.command;
+    const wanted = this.opts.commandFor?.(this) ?? this.opts.command;
+    const [file, ...rest] = wanted;
     if (file === undefined) throw new Error("empty command");
     // In nproc mode the command runs as the test user: make sure it can read and run it.
-    const command = file.startsWith("/") ? [this.accessible(file), ...rest] : this.opts.command;
+    const command = file.startsWith("/") ? [this.accessible(file), ...rest] : wanted;
     await this.victim.exec(command, this.opts.env ?? {}, this.victimPid, this.phaseEnd(20_000));
     this.tasksAtExec = this.cgroup.current();
     this.timings.execMs = Date.now() - t3;
-    this.log(`exec'd ${this.opts.command.join(" ")} as pid ${this.victimPid}`);
+    this.log(`exec'd ${wanted.join(" ")} as pid ${this.victimPid}`);
   }
 
   private spawn(): void {
@@ -267,6 +288,7 @@ export class Sandbox {
     if (this.pidMax !== undefined) sbinitArgs.push("-p", String(this.pidMax));
     sbinitArgs.push("-V", this.cgroup.procsFile("victim"), "-B", this.cgroup.procsFile("bomb"));
     const bomb = this.opts.bomb ?? "forkbomb";
+    for (const x of this.opts.extras ?? []) sbinitArgs.push("-x", `exec ${x.map(shq).join(" ")}`);
     if (bomb !== "none") sbinitArgs.push("-w", this.victim.goFile, "-b", this.bombCommand(bomb));
     if (this.user) sbinitArgs.push("-u", String(this.user.uid), "-g", String(this.user.gid));
     if (this.nproc !== undefined) sbinitArgs.push("-n", String(this.nproc));
@@ -368,7 +390,7 @@ export class Sandbox {
       // The scripts source guard.bash next to them: copy both if the user cannot read them.
       this.accessible(`${BOMBS_DIR}/guard.bash`, false);
     }
-    return `exec ${[this.accessible(path), ...args].map(shq).join(" ")}`;
+    return `exec ${[...(this.opts.bombPrefix ?? []), this.accessible(path), ...args].map(shq).join(" ")}`;
   }
 
   /** `path`, or a copy in the sandbox dir when the test user could not use it. */
@@ -435,6 +457,16 @@ export class Sandbox {
   private log(line: string): void {
     this.opts.log?.(`[sandbox] ${line}`);
   }
+}
+
+/** PIDs of sbinit's status lines "<what> N", in order. */
+function nsPidFromStatus(lines: readonly string[], what: string): number[] {
+  const out: number[] = [];
+  for (const l of lines) {
+    const m = /^(\S+) (\d+)$/.exec(l);
+    if (m?.[1] === what && m[2] !== undefined) out.push(Number(m[2]));
+  }
+  return out;
 }
 
 /** Files of sandboxes whose owner died without cleaning up (their cgroups go in cgroup.ts). */

@@ -24,6 +24,7 @@ export class VictimShell {
   readonly goFile: string;
   private readonly readyFile: string;
   private readonly checkFile: string;
+  private readonly execAtFile: string;
   private send: ((text: string) => void) | undefined;
   private shellExe: string | undefined;
 
@@ -36,6 +37,7 @@ export class VictimShell {
     this.goFile = `${dir}/go`;
     this.readyFile = `${dir}/victim.ready`;
     this.checkFile = `${dir}/victim.check`;
+    this.execAtFile = `${dir}/victim.exec-at`;
   }
 
   attach(send: (text: string) => void): void {
@@ -111,7 +113,9 @@ export class VictimShell {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`bad variable name ${k}`);
       return `export ${k}=${shq(v)}; `;
     });
-    this.line(`${exports.join("")}${MARKER_CMD}; exec ${command.map(shq).join(" ")}`);
+    // $EPOCHREALTIME is written (a builtin and a redirection: no fork) right before the exec.
+    const stamp = `printf '%s\\n' "$EPOCHREALTIME" > ${shq(this.execAtFile)}`;
+    this.line(`${exports.join("")}${MARKER_CMD}; ${stamp}; exec ${command.map(shq).join(" ")}`);
     for (;;) {
       const exe = exeOf(pid);
       if (exe !== undefined && exe !== this.shellExe) return;
@@ -119,6 +123,13 @@ export class VictimShell {
       if (Date.now() > end) throw new Error(`exec did not happen: ${this.beforeExec().slice(-500)}`);
       await Bun.sleep(10);
     }
+  }
+
+  /** Epoch ms at the exec (the shell's $EPOCHREALTIME), undefined before it. */
+  execStamp(): number | undefined {
+    const t = readOr(this.execAtFile).trim();
+    const s = Number(t.replace(",", "."));
+    return t !== "" && Number.isFinite(s) ? s * 1000 : undefined;
   }
 
   private line(text: string): void {

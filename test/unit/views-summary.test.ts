@@ -10,7 +10,7 @@ import { LazyReader } from "../../src/proc/lazy.ts";
 import type { ProcTable } from "../../src/proc/table.ts";
 import type { ViewEnv } from "../../src/views/env.ts";
 import { type GroupBy, groupKeys, parseGroupBy } from "../../src/views/group-keys.ts";
-import { orderGroups, summarize } from "../../src/views/summary.ts";
+import { FEW_GROUPS, orderGroups, summarize } from "../../src/views/summary.ts";
 import { fitGroups, summaryJson, summaryLines } from "../../src/views/summary-text.ts";
 import { type FixtureProc, fixtureTable, makeFixtureTree, removeFixtureTree } from "../helpers/fixture-proc.ts";
 
@@ -225,6 +225,32 @@ describe("agreement with a naive reference", () => {
         users: e.uids.size,
       });
       expect(Object.fromEntries(g.states)).toEqual(Object.fromEntries(e.states));
+    }
+  });
+
+  test("the one-pass path (a screenful of groups) and the sorted path (any number) agree", () => {
+    let seed = 7;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return (seed >>> 8) % n;
+    };
+    const procs: FixtureProc[] = Array.from({ length: 3000 }, (_, k) => ({
+      pid: 2 + k * 3,
+      comm: `p${rnd(60)}`,
+      state: "RSDT"[rnd(4)],
+      sid: rnd(50),
+      pgrp: rnd(2) === 0 ? rnd(100) : 9_000_000 + rnd(5), // some beyond the dense range
+      uid: rnd(40),
+      starttime: rnd(1e6),
+      threads: 1 + rnd(2),
+    }));
+    const t = fixtureTable(procs);
+    for (const by of ["name", "session", "user", "pgrp"] as const) {
+      const all = sum(t, by, { detail: 0 });
+      const few = sum(t, by, { detail: FEW_GROUPS });
+      expect({ by, groups: all.groups.length > FEW_GROUPS }).toEqual({ by, groups: true });
+      expect(few.groups).toEqual(all.groups.slice(0, FEW_GROUPS));
+      expect(few.rest.processes + few.groups.reduce((a, g) => a + g.count, 0)).toBe(all.processes);
     }
   });
 

@@ -44,7 +44,7 @@ export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   const k = killFrozen(fr, p.protect, { procRoot: ctx.opts.procRoot, journal });
   for (const pid of stopped.keys()) ctx.session.frozen.delete(pid);
   ctx.session.frozenCgroups = [];
-  const v = verify(p.protect, { procRoot: ctx.opts.procRoot, matcherFor: (t) => p.sel.forTable(t), allowDaemons: allow, reapWaitMs: 3000 });
+  const v = verify(p.protect, { procRoot: ctx.opts.procRoot, matcherFor: (t) => p.sel.forTable(t), allowDaemons: allow, reapWaitMs: 3000, killed: k.victims });
   ctx.session.lastChanged = k.killed;
   ctx.session.history.push(`kill ${p.plan.selector}: ${k.killed} killed, ${v.survivors.length} left`);
   const code = v.survivors.length === 0 && k.eperm.length === 0 ? ExitCode.Ok : ExitCode.Partial;

@@ -42,7 +42,7 @@ export async function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): Promise<E
     for (const pid of fr.stopped.keys()) ctx.session.frozen.delete(pid);
     ctx.session.frozenCgroups = [];
     if (!ctx.opts.json) out(killText(k).join("\n"));
-    const v = verify(p.protect, { procRoot: ctx.opts.procRoot, matcherFor: (t) => p.sel.forTable(t), allowDaemons: allow, reapWaitMs: 3000 });
+    const v = verify(p.protect, { procRoot: ctx.opts.procRoot, matcherFor: (t) => p.sel.forTable(t), allowDaemons: allow, reapWaitMs: 3000, killed: k.victims });
     cycles.push({ freeze: fr, kill: k, verify: v });
     const stuck = v.survivors.length > 0 && v.survivors.every((s) => fr.eperm.some((e) => e.pid === s.pid));
     if (v.survivors.length === 0 || cycle >= MAX_CYCLES || stuck) break;

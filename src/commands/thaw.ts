@@ -41,6 +41,7 @@ export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
       ctx.session.frozen.delete(t.pid);
     } else if (res !== "gone") failed++;
   }
+  journal?.flush();
   ctx.session.lastChanged = continued;
   ctx.session.history.push(`thaw ${p.plan.selector}: ${continued} continued`);
   const code = failed === 0 ? ExitCode.Ok : ExitCode.Partial;

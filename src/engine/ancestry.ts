@@ -25,7 +25,8 @@ export function ownChain(pid = process.pid): { chain: Map<number, number>; pgrp:
 
 export function buildProtection(table: ProcTable, procRoot: string): ProtectedSet {
   const { chain, pgrp } = ownChain();
-  const set = new ProtectedSet(process.pid, pgrp, chain);
+  const row2 = table.indexOf(2);
+  const set = new ProtectedSet(process.pid, pgrp, chain, row2 >= 0 && table.isKernelThread(row2));
   const verdicts = new Map<number, DaemonVerdict>();
   const judge = (row: number, depth: number): DaemonVerdict => {
     const pid = table.pid[row]!;

@@ -21,7 +21,7 @@ export function currentLayout(): CgroupLayout {
 export function findCgroupTargets(candidates: number[], isTarget: TargetTest, procRoot: string, layout = currentLayout()): CgroupTarget[] {
   const freezer = layout.v1.get("freezer");
   if (layout.v2 === undefined && freezer === undefined) return [];
-  const examined = new Set<number>();
+  const examined = inRootEverywhere(layout.v2, freezer);
   const seenDirs = new Set<string>();
   const out: CgroupTarget[] = [];
   for (const pid of candidates) {
@@ -51,6 +51,27 @@ export function findCgroupTargets(candidates: number[], isTarget: TargetTest, pr
     }
   }
   return out;
+}
+
+/**
+ * Processes in the root cgroup of every hierarchy that could freeze them:
+ * no cgroup strategy can apply to them, so their /proc/<pid>/cgroup is not
+ * read (measured: with 10,000 bomb processes in the root cgroup, reading
+ * each one's cgroup file was 5% of a rescue). One read per hierarchy.
+ */
+function inRootEverywhere(v2: string | undefined, freezer: string | undefined): Set<number> {
+  const lists: number[][] = [];
+  for (const mount of [v2, freezer]) {
+    if (mount === undefined) continue;
+    const text = readText(`${mount}/cgroup.procs`, 1 << 24);
+    if (text === undefined) return new Set();
+    lists.push(parseProcsList(text));
+  }
+  const [first, second] = lists;
+  if (first === undefined) return new Set();
+  if (second === undefined) return new Set(first);
+  const other = new Set(second);
+  return new Set(first.filter((p) => other.has(p)));
 }
 
 /** Every PID in a cgroup directory and its descendants; undefined if unreadable. */

@@ -22,6 +22,7 @@ import { subtreePids } from "./cgroup-plan.ts";
 import type { Journal } from "./journal.ts";
 import { refOf } from "./plan.ts";
 import type { ProtectedSet } from "./protect.ts";
+import { isStoppedState, rereader } from "./reread.ts";
 import { appendPid } from "./rows.ts";
 import { sendSignal } from "./signal.ts";
 import { testPause } from "./testhook.ts";
@@ -48,6 +49,14 @@ const Z = 90;
 const X = 88;
 
 export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions): Promise<FreezeResult> {
+  try {
+    return await freezeAll(plan, protect, o);
+  } finally {
+    o.journal?.flush();
+  }
+}
+
+async function freezeAll(plan: Plan, protect: ProtectedSet, o: FreezeOptions): Promise<FreezeResult> {
   const r: FreezeResult = {
     cgroups: [],
     groups: [],
@@ -97,6 +106,7 @@ export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions
   const groupIds = new Map(r.groups.map((g) => [g.pgid, g]));
 
   // 3. per-PID sweeps to a fixed point.
+  j?.flush();
   testPause();
   let table = o.planTable;
   let firstRound = true;
@@ -156,6 +166,7 @@ export async function freeze(plan: Plan, protect: ProtectedSet, o: FreezeOptions
       r.reason = `${unstopped} matches still running after ${r.rounds} sweeps (bound --max-rounds ${o.maxRounds}): they fork faster than a sweep; try again, or select a cgroup/process group`;
       break;
     }
+    j?.flush();
     await o.checkpoint();
     // Only stops in flight: give the targets a moment to be scheduled and stop
     // (never spin, least of all at real-time priority).
@@ -177,20 +188,21 @@ function stopOne(ref: ProcRef, o: FreezeOptions, r: FreezeResult): string {
     done?.(res);
     return res;
   }
-  const now = readStatOne(o.procRoot, ref.pid);
-  if (now === null) {
+  const now = rereader(o.procRoot).read(ref.pid);
+  if (now === undefined) {
     done?.("gone");
     return "gone";
   }
   if (now.starttime !== ref.starttime || now.comm !== ref.comm) {
     done?.("near-miss");
-    const undo = j?.begin({ pid: ref.pid, starttime: now.starttime, comm: now.comm, uid: now.uid, sig: "CONT", strategy: "undo" });
+    const uid = rereader(o.procRoot).read(ref.pid, true)?.uid ?? -1;
+    const undo = j?.begin({ pid: ref.pid, starttime: now.starttime, comm: now.comm, uid, sig: "CONT", strategy: "undo" });
     undo?.(sendSignal(ref.pid, "CONT"));
     r.nearMisses.push({ pid: ref.pid, oldStart: ref.starttime, newStart: now.starttime, oldComm: ref.comm, newComm: now.comm });
     return "near-miss";
   }
   done?.("ok");
-  if (now.state === "T" || now.state === "t") r.stopped.set(ref.pid, ref);
+  if (isStoppedState(now.state)) r.stopped.set(ref.pid, ref);
   return "ok";
 }
 

@@ -2,9 +2,13 @@
  * The journal: one line per signal (or cgroup write), appended synchronously.
  *
  * Each line is written in two parts: everything but the result *before* the
- * signal is sent, the result right after. If pidrescue is killed between the
+ * signal is sent, the result after it. If pidrescue is killed between the
  * two, the line is still there, without its result: nothing sent is ever
- * missing from the journal.
+ * missing from the journal. To keep it at one write(2) per signal (a rescue
+ * sends tens of thousands), a result is held back and written together with
+ * the start of the next line, i.e. still before the next signal; flush()
+ * (the engine calls it at the end of every phase and before it sleeps) and
+ * note() and close() write it out.
  *
  * Line format (tab-separated key=value, stable; see README "Journal"):
  *   time=2026-11-30T21:30:01.123456Z  mono=12.345678  pid=1234  start=5678
@@ -37,6 +41,11 @@ export class Journal {
   private fd: number;
   private readonly epochMs: number;
   private open = false;
+  /** The last line's "result\n", not written yet. */
+  private pending = "";
+  /** toISOString() of the millisecond in isoMs (lines come many per ms). */
+  private isoMs = -1;
+  private iso = "";
 
   private constructor(path: string, fd: number, epochMs: number) {
     this.path = path;
@@ -63,26 +72,51 @@ export class Journal {
     return { journal: undefined, failures };
   }
 
-  /** Write the first part of a line; call the returned function with the result. */
+  /**
+   * Write the first part of a line (and the previous line's result); call
+   * the returned function with the result once the signal is sent.
+   */
   begin(rec: JournalRecord): (result: string) => void {
     const now = Date.now();
     const line =
-      `time=${new Date(now).toISOString()}\tmono=${((now - this.epochMs) / 1000).toFixed(3)}` +
+      `${this.pending}time=${this.isoOf(now)}\tmono=${((now - this.epochMs) / 1000).toFixed(3)}` +
       `\tpid=${rec.pid}\tstart=${rec.starttime}\tcomm=${escapeField(rec.comm)}\tuid=${rec.uid}` +
       `\tsig=${rec.sig}\tstrategy=${rec.strategy}${rec.target !== undefined ? `\ttarget=${escapeField(rec.target)}` : ""}\tresult=`;
+    this.pending = "";
     this.write(line);
-    return (result: string) => this.write(`${result}\n`);
+    return (result: string) => {
+      this.pending = `${result}\n`;
+    };
   }
 
   /** A free-form note line (start of a command, plan summary). */
   note(text: string): void {
-    this.write(`time=${new Date().toISOString()}\tnote=${escapeField(text)}\n`);
+    const line = `${this.pending}time=${this.isoOf(Date.now())}\tnote=${escapeField(text)}\n`;
+    this.pending = "";
+    this.write(line);
+  }
+
+  /** Write out a held-back result (end of a phase, before a sleep). */
+  flush(): void {
+    if (this.pending === "") return;
+    const s = this.pending;
+    this.pending = "";
+    this.write(s);
   }
 
   close(): void {
     if (!this.open) return;
+    this.flush();
     this.open = false;
     closeSync(this.fd);
+  }
+
+  private isoOf(ms: number): string {
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.iso = new Date(ms).toISOString();
+    }
+    return this.iso;
   }
 
   private write(s: string): void {

@@ -5,11 +5,11 @@
  * only to a process re-read as stopped with the starttime it was matched
  * with (a stopped process cannot exit, so its PID cannot have been reused).
  */
-import { readStatOne } from "../proc/scanner.ts";
 import { v1SetFrozen, v2Kill, v2SetFrozen } from "./cgroupctl.ts";
 import { subtreePids } from "./cgroup-plan.ts";
 import type { Journal } from "./journal.ts";
 import type { ProtectedSet } from "./protect.ts";
+import { isDeadState, isStoppedState, rereader } from "./reread.ts";
 import { sendSignal } from "./signal.ts";
 import type { FreezeResult, KillResult, ProcRef } from "./types.ts";
 
@@ -19,7 +19,15 @@ export interface KillOptions {
 }
 
 export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptions): KillResult {
-  const r: KillResult = { killed: 0, skippedChanged: 0, eperm: [], groupKills: 0, cgroupKills: 0 };
+  try {
+    return killAll(fr, protect, o);
+  } finally {
+    o.journal?.flush();
+  }
+}
+
+function killAll(fr: FreezeResult, protect: ProtectedSet, o: KillOptions): KillResult {
+  const r: KillResult = { killed: 0, victims: new Map(), signalsSent: 0, skippedChanged: 0, eperm: [], groupKills: 0, cgroupKills: 0 };
   const j = o.journal;
   const done = new Set<number>();
   const inFrozenCgroup = new Set<number>();
@@ -34,12 +42,18 @@ export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptio
       const end = j?.begin({ pid: 0, starttime: 0, comm: "", uid: 0, sig: "kill", strategy: "cgroup2", target: c.path });
       const res = v2Kill(c.dir);
       end?.(res);
+      r.signalsSent++;
       if (res === "ok") {
         r.cgroupKills++;
-        for (const p of now) done.add(p);
+        for (const p of now) {
+          done.add(p);
+          const ref = fr.stopped.get(p);
+          if (ref !== undefined) r.victims.set(p, ref.starttime);
+        }
         r.killed += now.length;
         const thaw = j?.begin({ pid: 0, starttime: 0, comm: "", uid: 0, sig: "thaw", strategy: "cgroup2", target: c.path });
         thaw?.(v2SetFrozen(c.dir, false));
+        r.signalsSent++;
       }
     } else {
       for (const p of now) {
@@ -48,13 +62,16 @@ export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptio
         const end = j?.begin({ ...ref, sig: "KILL", strategy: "cgroup1" });
         const res = sendSignal(p, "KILL");
         end?.(res);
+        r.signalsSent++;
         if (res === "ok") {
           done.add(p);
+          r.victims.set(p, ref.starttime);
           r.killed++;
         }
       }
       const thaw = j?.begin({ pid: 0, starttime: 0, comm: "", uid: 0, sig: "thaw", strategy: "cgroup1", target: c.path });
       thaw?.(v1SetFrozen(c.dir, false));
+      r.signalsSent++;
       r.cgroupKills++;
     }
   }
@@ -68,10 +85,14 @@ export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptio
     const end = j?.begin({ pid: -g.pgid, starttime: 0, comm: "", uid: -1, sig: "KILL", strategy: "pgrp" });
     const res = sendSignal(-g.pgid, "KILL");
     end?.(res);
+    r.signalsSent++;
     if (res === "ok") {
       r.groupKills++;
       r.killed += members.length;
-      for (const m of members) done.add(m.pid);
+      for (const m of members) {
+        done.add(m.pid);
+        r.victims.set(m.pid, m.starttime);
+      }
     }
   }
 
@@ -84,8 +105,11 @@ export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptio
     const end = j?.begin({ ...ref, sig: "KILL", strategy: "pid" });
     const res = sendSignal(ref.pid, "KILL");
     end?.(res);
-    if (res === "ok") r.killed++;
-    else if (res === "eperm") r.eperm.push(ref);
+    r.signalsSent++;
+    if (res === "ok") {
+      r.killed++;
+      r.victims.set(ref.pid, ref.starttime);
+    } else if (res === "eperm") r.eperm.push(ref);
   }
   return r;
 }
@@ -95,8 +119,8 @@ export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptio
  * shows S or D instead of T; `frozenCgroup` accepts any live state for it.
  */
 export function stillStopped(procRoot: string, ref: ProcRef, frozenCgroup = false): boolean {
-  const st = readStatOne(procRoot, ref.pid);
-  if (st === null || st.starttime !== ref.starttime) return false;
-  if (st.state === "T" || st.state === "t") return true;
-  return frozenCgroup && st.state !== "Z" && st.state !== "X";
+  const st = rereader(procRoot).read(ref.pid);
+  if (st === undefined || st.starttime !== ref.starttime) return false;
+  if (isStoppedState(st.state)) return true;
+  return frozenCgroup && !isDeadState(st.state);
 }

@@ -83,10 +83,18 @@ export class ProtectedSet {
   readonly selfPid: number;
   readonly selfPgrp: number;
 
-  constructor(selfPid: number, selfPgrp: number, chain: Map<number, number>) {
+  /**
+   * Is PID 2 kthreadd? On a host it is; inside a PID namespace (a container,
+   * the sandbox) PID 2 is an ordinary process, whose children must not pass
+   * for kernel threads: a bomb started as PID 2 would otherwise be untouchable.
+   */
+  private readonly pid2IsKthreadd: boolean;
+
+  constructor(selfPid: number, selfPgrp: number, chain: Map<number, number>, pid2IsKthreadd = true) {
     this.selfPid = selfPid;
     this.selfPgrp = selfPgrp;
     this.chain = chain;
+    this.pid2IsKthreadd = pid2IsKthreadd;
   }
 
   /** Record a daemon verdict for a process (done once per process by the planner). */
@@ -103,7 +111,7 @@ export class ProtectedSet {
   reason(p: ProcFacts, allowDaemons = false): ProtectReason | undefined {
     if (p.pid === this.selfPid) return "self";
     if (p.pid === 1) return "init";
-    if ((p.flags & PF_KTHREAD) !== 0 || p.pid === 2 || p.ppid === 2) return "kernel-thread";
+    if ((p.flags & PF_KTHREAD) !== 0 || (this.pid2IsKthreadd && (p.pid === 2 || p.ppid === 2))) return "kernel-thread";
     if (this.chain.get(p.pid) === p.starttime) return "ancestor";
     if (!allowDaemons && this.isDaemon(p.pid, p.starttime)) return "daemon";
     return undefined;

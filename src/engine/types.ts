@@ -78,6 +78,10 @@ export interface FreezeResult {
 
 export interface KillResult {
   killed: number;
+  /** What was sent SIGKILL (or was in a killed cgroup): pid -> starttime, for verify's zombie count. */
+  victims: Map<number, number>;
+  /** Signals and cgroup writes sent (one journal line each). */
+  signalsSent: number;
   skippedChanged: number;
   eperm: ProcRef[];
   groupKills: number;
@@ -91,4 +95,6 @@ export interface VerifyResult {
   pidMax: number | null;
   freeSlots: number | null;
   waitedMs: number;
+  /** Epoch ms when the verdict was reached (the end of recovery when nothing is left). */
+  at: number;
 }

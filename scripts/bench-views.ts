@@ -20,7 +20,7 @@ import { LazyReader } from "../src/proc/lazy.ts";
 import { scanProcs } from "../src/proc/scanner.ts";
 import { PF_KTHREAD } from "../src/proc/stat.ts";
 import { ProcTable } from "../src/proc/table.ts";
-import { collectLimits } from "../src/limits/collect.ts";
+import { collectLimits, tasksByName } from "../src/limits/collect.ts";
 import type { ViewEnv } from "../src/views/env.ts";
 import { buildForest } from "../src/views/forest.ts";
 import { type GroupBy, groupKeys } from "../src/views/group-keys.ts";
@@ -129,6 +129,14 @@ function benchTable(label: string, t: ProcTable): void {
   console.log(`- ps summary, every group detailed (--json without --limit): ${ms(repeat(() => summaryOnce(t, "name", 0)))}`);
   console.log(`- ps --by pgrp: ${ms(repeat(() => summaryOnce(t, "pgrp", fit)))}`);
   console.log(`- tree: parent/children forest: ${ms(repeat(() => buildForest(t)))}`);
+  console.log(
+    `- limits, the in-memory part (top groups, their samples, tasks by name of the bomb's uid): ${ms(
+      repeat(() => {
+        collectLimits(t, { procRoot: "/nonexistent", lazy: env.lazy, userName: env.userName });
+        return tasksByName(t, 1001);
+      }),
+    )}`,
+  );
   console.log(`  first lines: ${summaryOnce(t, "name", fit).slice(0, 3).join(" | ")}`);
 }
 

@@ -16,9 +16,13 @@
  * application is `require()`d only after the guard, and the bundle is CJS
  * so nothing is hoisted above it.
  */
+import { BOOT_TRACE_VAR, bootTrace } from "./system/boot-trace.ts";
 import { BOOST_VAR, SAFE_JSC_ENV, STAGE_VAR, SAVED_ENV_VAR, isSafeEnv, isStrippedVar } from "./system/safe-env.ts";
 
 declare const require: (id: string) => unknown;
+
+/** When this image's first line of JS ran (epoch ms), for the boot trace. */
+const jsStartMs = Date.now();
 
 /**
  * Priority first: a starved machine is usually a saturated CPU too, and
@@ -50,6 +54,7 @@ function reexecSafe(): void {
   clean[STAGE_VAR] = "2";
   // When this process was exec'd, for "exec -> first signal" in the journal.
   if (env.PIDRESCUE_EPOCH_MS === undefined) clean.PIDRESCUE_EPOCH_MS = String(Math.round(Date.now() - performance.now()));
+  clean[BOOT_TRACE_VAR] = bootTrace(env[BOOT_TRACE_VAR], "s1", jsStartMs);
   // Keep the admin's own values so `shell` can hand them back unchanged.
   if (env[SAVED_ENV_VAR] === undefined) clean[SAVED_ENV_VAR] = JSON.stringify(saved);
   const argv = process.argv;
@@ -73,6 +78,6 @@ if (!isSafeEnv(process.env)) {
 }
 // Stage 2 of a rescue path: SCHED_FIFO before the application is loaded.
 if (process.env.PIDRESCUE_UNSAFE === undefined && process.env[BOOST_VAR] === undefined) {
-  (require("./system/boost.ts") as typeof import("./system/boost.ts")).earlyBoost(process.argv.slice(2), process.env);
+  (require("./system/boost.ts") as typeof import("./system/boost.ts")).earlyBoost(process.argv.slice(2), process.env, jsStartMs);
 }
 (require("./main.ts") as typeof import("./main.ts")).start();

@@ -37,7 +37,7 @@ export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   // Whole process groups that are all matches and all stopped: one kill(-pgid) each.
   const groups = p.plan.groups.filter((g) => g.pids.every((pid) => stopped.has(pid))).map((g) => ({ ...g, result: "ok", tainted: false }));
   const fr: FreezeResult = {
-    cgroups, groups, rounds: 0, quiescent: true, reason: null, stopped, signalsSent: 0, nearMisses: [], eperm: [], msToQuiescence: null, firstSignalAt: null,
+    cgroups, groups, rounds: 0, quiescent: true, reason: null, stopped, signalsSent: 0, nearMisses: [], eperm: [], msToQuiescence: null, firstSignalAt: null, sweepLog: [],
   };
   const journal = journalFor(ctx);
   journal?.note(`kill ${p.plan.selector}: ${stopped.size} frozen targets`);

@@ -16,7 +16,7 @@ import { readNumber } from "../system/selfinfo.ts";
 import { emitJson } from "../ui/json.ts";
 import { out } from "../ui/output.ts";
 import { termHeight, termWidth } from "../ui/term.ts";
-import { columnListText, parseColumns } from "../views/columns.ts";
+import { COLUMNS, columnListText, parseColumns } from "../views/columns.ts";
 import { viewEnv } from "../views/env.ts";
 import { groupKeys, parseGroupBy } from "../views/group-keys.ts";
 import { wholeFlag } from "../views/options.ts";
@@ -31,7 +31,8 @@ export const JSON_GROUPS = 1000;
 
 export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   if (args.list === true) {
-    if (ctx.opts.json) emitJson("ps", { view: "columns", columns: columnListText() });
+    // JSON: { view: "columns", columns: [{ name, aliases, header, description, lazy: "cmdline"|"exe"|"cgroup"|null }] }
+    if (ctx.opts.json) emitJson("ps", { view: "columns", columns: COLUMNS.map((c) => ({ name: c.name, aliases: c.aliases, header: c.header, description: c.description, lazy: c.lazy ?? null })) });
     else out(columnListText().join("\n"));
     return ExitCode.Ok;
   }

@@ -22,7 +22,7 @@ import { subtreePids } from "./cgroup-plan.ts";
 import type { Journal } from "./journal.ts";
 import { refOf } from "./plan.ts";
 import type { ProtectedSet } from "./protect.ts";
-import { isStoppedState, rereader } from "./reread.ts";
+import { isDeadState, isStoppedState, rereader } from "./reread.ts";
 import { appendPid } from "./rows.ts";
 import { sendSignal } from "./signal.ts";
 import { testPause } from "./testhook.ts";
@@ -41,8 +41,11 @@ export interface FreezeOptions {
   planTable: ProcTable;
 }
 
-/** Sweeps after which a STOP still not acted on is sent again. */
-const RESEND_AFTER = 16;
+/** A STOP still not acted on after this long is sent again. */
+const RESEND_AFTER_MS = 1000;
+/** Bounds of the wait for STOPs in flight between two sweeps. */
+const MIN_WAIT_MS = 4;
+const MAX_WAIT_MS = 250;
 const T = 84; // 'T' stopped
 const t = 116; // 't' tracing stop
 const Z = 90;
@@ -69,6 +72,7 @@ async function freezeAll(plan: Plan, protect: ProtectedSet, o: FreezeOptions): P
     eperm: [],
     msToQuiescence: null,
     firstSignalAt: null,
+    sweepLog: [],
   };
   const eperm = new Set<number>();
   const j = o.journal;
@@ -110,12 +114,14 @@ async function freezeAll(plan: Plan, protect: ProtectedSet, o: FreezeOptions): P
   testPause();
   let table = o.planTable;
   let firstRound = true;
-  const sentRound = new Map<number, { round: number; starttime: number }>();
-  let idle = 0;
+  const sentAt = new Map<number, { at: number; starttime: number }>();
   for (;;) {
     r.rounds++;
+    const t0 = Date.now();
     const match = o.matcherFor(table);
-    let unstopped = 0;
+    /** Matches seen running in this sweep; `running` keeps those whose STOP is still in flight. */
+    let seenRunning = 0;
+    const running: ProcRef[] = [];
     let sent = 0;
     for (let i = 0; i < table.count; i++) {
       const pid = table.pid[i]!;
@@ -138,45 +144,75 @@ async function freezeAll(plan: Plan, protect: ProtectedSet, o: FreezeOptions): P
         continue;
       }
       if (eperm.has(pid)) continue;
-      unstopped++;
+      seenRunning++;
+      running.push(ref);
       // A STOP already sent to this very process is pending until it runs:
       // do not send it again (nothing but a SIGCONT discards a pending stop),
-      // unless it has been pending for RESEND_AFTER sweeps.
-      const sentIn = sentRound.get(pid);
-      if (sentIn !== undefined && sentIn.starttime === ref.starttime && r.rounds - sentIn.round < RESEND_AFTER) continue;
+      // unless it has been pending for RESEND_AFTER_MS (someone may have sent that SIGCONT).
+      const sentIn = sentAt.get(pid);
+      if (sentIn !== undefined && sentIn.starttime === ref.starttime && t0 - sentIn.at < RESEND_AFTER_MS) continue;
       // Round 1 works from the plan's scan, taken before the group STOPs:
       // members of a signalled group are checked by the next sweep instead.
       if (firstRound && g !== undefined && g.result === "ok") continue;
       mark();
       const res = stopOne(ref, o, r);
       sent++;
-      sentRound.set(pid, { round: r.rounds, starttime: ref.starttime });
+      sentAt.set(pid, { at: Date.now(), starttime: ref.starttime });
       if (res === "eperm") {
         eperm.add(pid);
         r.eperm.push(ref);
-        unstopped--;
-      }
+        seenRunning--;
+        running.pop();
+      } else if (res !== "ok" || r.stopped.has(pid)) running.pop(); // gone, a near miss, or stopped already
     }
     r.signalsSent += sent;
-    if (unstopped === 0 && !firstRound) {
+    const sweepMs = Date.now() - t0;
+    r.sweepLog.push({ ms: r.firstSignalAt === null ? 0 : Date.now() - r.firstSignalAt, running: seenRunning, sent });
+    // Quiescent: a full sweep (not the plan's scan) in which every match was already stopped.
+    if (seenRunning === 0 && !firstRound) {
       r.quiescent = true;
       break;
     }
     if (r.rounds >= o.maxRounds) {
-      r.reason = `${unstopped} matches still running after ${r.rounds} sweeps (bound --max-rounds ${o.maxRounds}): they fork faster than a sweep; try again, or select a cgroup/process group`;
+      r.reason = `${seenRunning} matches still running after ${r.rounds} sweeps (bound --max-rounds ${o.maxRounds}): they fork faster than a sweep; try again, or select a cgroup/process group`;
       break;
     }
     j?.flush();
     await o.checkpoint();
-    // Only stops in flight: give the targets a moment to be scheduled and stop
-    // (never spin, least of all at real-time priority).
-    idle = sent === 0 ? idle + 1 : 0;
-    if (idle > 0) sleepMs(Math.min(1 << (idle - 1), 16));
+    // The STOPs just sent take effect when their targets next run: sleep so
+    // they get the CPUs (never spin, least of all at real-time priority),
+    // re-reading only those targets, not the whole table, until they have
+    // stopped or the wait has lasted about as long as a sweep. The next full
+    // sweep then judges: only one in which every match is seen stopped
+    // proves that nothing is left that could still fork.
+    awaitStops(running, r, o.procRoot, Math.min(Math.max(2 * sweepMs, MIN_WAIT_MS), MAX_WAIT_MS));
     table = sweepTable(o.procRoot, r.stopped);
     firstRound = false;
   }
   if (r.quiescent && r.firstSignalAt !== null) r.msToQuiescence = Date.now() - r.firstSignalAt;
   return r;
+}
+
+/**
+ * Sleep in growing steps until every process in `pending` has stopped (or
+ * is gone, or its PID changed hands: the next sweep judges those), or until
+ * `budgetMs` has passed. Stopped ones go into r.stopped.
+ */
+function awaitStops(pending: ProcRef[], r: FreezeResult, procRoot: string, budgetMs: number): void {
+  const rr = rereader(procRoot);
+  const end = Date.now() + budgetMs;
+  let left = pending;
+  for (let delay = 1; ; delay = Math.min(delay * 2, 16)) {
+    sleepMs(Math.max(1, Math.min(delay, end - Date.now())));
+    left = left.filter((ref) => {
+      const st = rr.read(ref.pid);
+      if (st === undefined || st.starttime !== ref.starttime || isDeadState(st.state)) return false;
+      if (!isStoppedState(st.state)) return true;
+      r.stopped.set(ref.pid, ref);
+      return false;
+    });
+    if (left.length === 0 || Date.now() >= end) return;
+  }
 }
 
 /** SIGSTOP one process and check it is still the one we matched. */

@@ -27,7 +27,7 @@ export function killFrozen(fr: FreezeResult, protect: ProtectedSet, o: KillOptio
 }
 
 function killAll(fr: FreezeResult, protect: ProtectedSet, o: KillOptions): KillResult {
-  const r: KillResult = { killed: 0, victims: new Map(), signalsSent: 0, skippedChanged: 0, eperm: [], groupKills: 0, cgroupKills: 0 };
+  const r: KillResult = { killed: 0, victims: new Map(), signalsSent: 0, at: 0, skippedChanged: 0, eperm: [], groupKills: 0, cgroupKills: 0 };
   const j = o.journal;
   const done = new Set<number>();
   const inFrozenCgroup = new Set<number>();
@@ -111,6 +111,7 @@ function killAll(fr: FreezeResult, protect: ProtectedSet, o: KillOptions): KillR
       r.victims.set(ref.pid, ref.starttime);
     } else if (res === "eperm") r.eperm.push(ref);
   }
+  r.at = Date.now();
   return r;
 }
 

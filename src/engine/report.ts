@@ -90,6 +90,7 @@ export function freezeJson(f: FreezeResult): Record<string, unknown> {
     eperm: f.eperm.length,
     msToQuiescence: f.msToQuiescence,
     firstSignalAt: f.firstSignalAt === null ? null : new Date(f.firstSignalAt).toISOString(),
+    sweepLog: f.sweepLog,
     quiescentAt: f.firstSignalAt === null || f.msToQuiescence === null ? null : new Date(f.firstSignalAt + f.msToQuiescence).toISOString(),
     cgroups: f.cgroups.map((c) => ({ path: c.path, version: c.version, result: c.result })),
     processGroups: f.groups.map((g) => ({ pgid: g.pgid, result: g.result, tainted: g.tainted })),
@@ -97,7 +98,7 @@ export function freezeJson(f: FreezeResult): Record<string, unknown> {
 }
 
 export function killJson(k: KillResult): Record<string, unknown> {
-  return { killed: k.killed, signals: k.signalsSent, groupKills: k.groupKills, cgroupKills: k.cgroupKills, skippedChanged: k.skippedChanged, eperm: k.eperm.length };
+  return { killed: k.killed, signals: k.signalsSent, at: new Date(k.at).toISOString(), groupKills: k.groupKills, cgroupKills: k.cgroupKills, skippedChanged: k.skippedChanged, eperm: k.eperm.length };
 }
 
 export function verifyJson(v: VerifyResult): Record<string, unknown> {

@@ -74,6 +74,8 @@ export interface FreezeResult {
   /** ms from the first signal to quiescence. */
   msToQuiescence: number | null;
   firstSignalAt: number | null;
+  /** One entry per sweep: when it ended (ms after the first signal), matches seen running, STOPs sent. */
+  sweepLog: Array<{ ms: number; running: number; sent: number }>;
 }
 
 export interface KillResult {
@@ -82,6 +84,8 @@ export interface KillResult {
   victims: Map<number, number>;
   /** Signals and cgroup writes sent (one journal line each). */
   signalsSent: number;
+  /** Epoch ms when the last SIGKILL had been sent. */
+  at: number;
   skippedChanged: number;
   eperm: ProcRef[];
   groupKills: number;

@@ -16,6 +16,8 @@ import { readLink, readText } from "../proc/reader.ts";
 import type { ProcTable } from "../proc/table.ts";
 import { type CgroupMembership, cgroupLayout, parseMountinfo, parseProcCgroup } from "../system/mountinfo.ts";
 import { parseLimit, readNumber, statusField } from "../system/selfinfo.ts";
+import { PF_KTHREAD } from "../proc/stat.ts";
+import { BLOCK, Uniform } from "../views/blocks.ts";
 import { groupKeys } from "../views/group-keys.ts";
 import { type GroupSummary, type Summary, summarize } from "../views/summary.ts";
 import { pathAndAncestors, readPids, within } from "./cgroupfs.ts";
@@ -52,13 +54,12 @@ export function collectLimits(t: ProcTable, env: CollectEnv): Collected {
   const { procRoot, lazy } = env;
   const keys = groupKeys(t, "name", { userName: env.userName, lazy });
   const s = summarize(t, { keys, detail: TOP_GROUPS });
-  const members = membersOf(t, s.groups);
   const layout = cgroupLayout(parseMountinfo(readText(`${procRoot}/self/mountinfo`, 1 << 20) ?? ""));
   const hierarchies: Collected["hierarchies"] = [];
   const v1 = layout.v1.get("pids");
   if (v1 !== undefined) hierarchies.push({ version: 1, mount: v1 });
   if (layout.v2 !== undefined) hierarchies.push({ version: 2, mount: layout.v2 });
-  const groups = s.groups.map((g, k) => topGroup(t, g, members[k]!, lazy, hierarchies));
+  const groups = s.groups.map((g) => topGroup(t, g, lazy, hierarchies));
   const topShares = groups.map((g) => ({ name: g.name, uid: g.uid, tasks: g.tasks })).sort((a, b) => b.tasks - a.tasks);
   const pidMax = readNumber(`${procRoot}/sys/kernel/pid_max`);
   const threadsMax = readNumber(`${procRoot}/sys/kernel/threads-max`);
@@ -67,30 +68,43 @@ export function collectLimits(t: ProcTable, env: CollectEnv): Collected {
     pidMax: pidMax === undefined ? undefined : { pidMax, tasks: s.tasks, tasksLow: tasksBelow(t, RESERVED_PIDS), namespace: namespaceOf(procRoot), top: topShares },
     threadsMax: threadsMax === undefined ? undefined : { threadsMax, tasks: Math.max(s.tasks, systemTasks ?? 0), top: topShares },
     cgroups: cgroupFigures(groups, hierarchies, ownCgroup(procRoot)),
-    nproc: nprocFigures(t, s, members, env),
+    nproc: nprocFigures(t, s, env),
   };
   return { input, groups, hierarchies };
 }
 
-/** Rows of each detailed group (one pass). */
-function membersOf(t: ProcTable, groups: GroupSummary[]): Int32Array[] {
-  const slot = new Map<number, number>();
-  groups.forEach((g, k) => slot.set(g.key, k));
-  const lists = groups.map((g) => new Int32Array(g.count));
-  const fill = new Int32Array(groups.length);
-  for (let i = 0; i < t.count; i++) {
-    if (t.isKernelThread(i)) continue;
-    const k = slot.get(t.nameId[i]!);
-    if (k !== undefined) lists[k]![fill[k]!++] = i;
+/**
+ * Up to `max` member rows of a group by name, in table order, found with the
+ * native indexOf of the name column (kernel threads of the same name skipped).
+ */
+export function memberRows(t: ProcTable, g: GroupSummary, max: number, accept: (row: number) => boolean = () => true): number[] {
+  const out: number[] = [];
+  const ids = t.nameId.subarray(0, t.count);
+  for (let i = ids.indexOf(g.key); i >= 0 && out.length < max; i = ids.indexOf(g.key, i + 1)) {
+    if ((t.flags[i]! & PF_KTHREAD) === 0 && accept(i)) out.push(i);
   }
-  return lists.map((l, k) => l.subarray(0, fill[k]!));
+  return out;
 }
 
-function topGroup(t: ProcTable, g: GroupSummary, rows: Int32Array, lazy: LazyReader, h: Collected["hierarchies"]): TopGroup {
+/** The first, a middle and the last member (native searches from both ends and the middle). */
+function sampleRows(t: ProcTable, g: GroupSummary): number[] {
+  const ids = t.nameId.subarray(0, t.count);
+  const ok = (i: number): boolean => i >= 0 && (t.flags[i]! & PF_KTHREAD) === 0;
+  const out = g.firstRow >= 0 ? [g.firstRow] : [];
+  let mid = ids.indexOf(g.key, t.count >> 1);
+  while (mid >= 0 && !ok(mid)) mid = ids.indexOf(g.key, mid + 1);
+  if (mid >= 0) out.push(mid);
+  let last = ids.lastIndexOf(g.key);
+  while (last >= 0 && !ok(last)) last = last === 0 ? -1 : ids.lastIndexOf(g.key, last - 1);
+  if (last >= 0) out.push(last);
+  return out;
+}
+
+function topGroup(t: ProcTable, g: GroupSummary, lazy: LazyReader, h: Collected["hierarchies"]): TopGroup {
   const out: TopGroup = { name: g.label, processes: g.count, tasks: g.tasks, uid: g.userCount === 1 ? (g.uids[0] ?? null) : null, cgroups: [] };
-  if (h.length === 0 || rows.length === 0) return out;
+  if (h.length === 0 || g.count === 0) return out;
   const at = (r: number): CgroupMembership | undefined => lazy.cgroup(t.pid[r]!, t.starttime[r]!);
-  const samples = [rows[0]!, rows[rows.length >> 1]!, rows[rows.length - 1]!].map(at).filter((m) => m !== undefined);
+  const samples = sampleRows(t, g).map(at).filter((m) => m !== undefined);
   const paths = new Map<string, { version: 1 | 2; path: string; tasks: number }>();
   const add = (m: CgroupMembership, tasks: number): void => {
     for (const { version } of h) {
@@ -106,9 +120,9 @@ function topGroup(t: ProcTable, g: GroupSummary, rows: Int32Array, lazy: LazyRea
   if (samples.length > 0 && samples.every((m) => sig(m) === sig(samples[0]!))) {
     add(samples[0]!, g.tasks);
   } else {
-    for (let k = 0; k < rows.length && k < MAX_CGROUP_READS; k++) {
-      const m = at(rows[k]!);
-      if (m !== undefined) add(m, t.threads[rows[k]!]!);
+    for (const r of memberRows(t, g, MAX_CGROUP_READS)) {
+      const m = at(r);
+      if (m !== undefined) add(m, t.threads[r]!);
     }
   }
   out.cgroups = [...paths.values()];
@@ -151,41 +165,61 @@ function sharesIn(groups: TopGroup[], version: 1 | 2, path: string): Share[] {
 }
 
 /** RLIMIT_NPROC of a member of each big group, per uid, against that uid's tasks. */
-function nprocFigures(t: ProcTable, s: Summary, members: Int32Array[], env: CollectEnv): NprocFigure[] {
+function nprocFigures(t: ProcTable, s: Summary, env: CollectEnv): NprocFigure[] {
   const out: NprocFigure[] = [];
   const done = new Set<number>();
-  s.groups.forEach((g, k) => {
-    const rows = members[k]!;
+  s.groups.forEach((g) => {
     for (const uid of g.uids) {
       if (done.has(uid)) continue;
-      const r = rows.find((x) => t.uid[x] === uid);
+      const r = g.firstRow >= 0 && t.uid[g.firstRow] === uid ? g.firstRow : memberRows(t, g, 1, (i) => t.uid[i] === uid)[0];
       if (r === undefined) continue;
       const text = env.lazy.limits(t.pid[r]!, t.starttime[r]!);
       const lim = text === undefined ? undefined : parseLimit(text, "Max processes");
       if (lim === undefined) continue;
       done.add(uid);
-      const mine = rowsOfUid(t, uid);
-      const sub = summarize(t, { keys: groupKeys(t, "name", { userName: env.userName, lazy: env.lazy }), rows: mine, detail: 3, kernelThreads: true });
+      const byName = tasksByName(t, uid);
       out.push({
         uid,
         user: env.userName(uid),
         soft: Number.isFinite(lim.soft) ? lim.soft : null,
         hard: Number.isFinite(lim.hard) ? lim.hard : null,
-        tasks: sub.tasks,
-        top: sub.groups.map((x) => ({ name: x.label, uid, tasks: x.tasks })),
+        tasks: byName.tasks,
+        top: byName.top.map((x) => ({ name: t.names.text(x.nameId), uid, tasks: x.tasks })),
       });
     }
   });
   return out;
 }
 
-function rowsOfUid(t: ProcTable, uid: number): Int32Array {
-  let n = 0;
-  for (let i = 0; i < t.count; i++) if (t.uid[i] === uid) n++;
-  const rows = new Int32Array(n);
-  let k = 0;
-  for (let i = 0; i < t.count; i++) if (t.uid[i] === uid) rows[k++] = i;
-  return rows;
+/** Tasks of one uid, in all and by name (the 3 biggest): whole blocks at once where uid, name and threads do not change. */
+export function tasksByName(t: ProcTable, uid: number): { tasks: number; top: Array<{ nameId: number; tasks: number }> } {
+  const per = new Float64Array(t.names.size);
+  const { uid: uids, nameId, threads } = t;
+  const uU = new Uniform(uids);
+  const uN = new Uniform(nameId);
+  const uT = new Uniform(threads);
+  let tasks = 0;
+  const m = t.count;
+  for (let a = 0; a < m; a += BLOCK) {
+    const b = a + BLOCK < m ? a + BLOCK : m;
+    if (uU.all(a, b) && uN.all(a, b) && uT.all(a, b)) {
+      if (uids[a] !== uid) continue;
+      const n = threads[a]! * (b - a);
+      tasks += n;
+      per[nameId[a]!] = per[nameId[a]!]! + n;
+      continue;
+    }
+    for (let i = a; i < b; i++) {
+      if (uids[i] !== uid) continue;
+      const n = threads[i]!;
+      tasks += n;
+      per[nameId[i]!] = per[nameId[i]!]! + n;
+    }
+  }
+  const top: Array<{ nameId: number; tasks: number }> = [];
+  for (let id = 0; id < per.length; id++) if (per[id]! > 0) top.push({ nameId: id, tasks: per[id]! });
+  top.sort((x, y) => y.tasks - x.tasks || x.nameId - y.nameId);
+  return { tasks, top: top.slice(0, 3) };
 }
 
 function tasksBelow(t: ProcTable, pid: number): number {

@@ -12,6 +12,7 @@
  */
 import { accessSync, constants } from "node:fs";
 import { isBoostedCommandLine } from "./boost-argv.ts";
+import { BOOT_TRACE_VAR, bootTrace } from "./boot-trace.ts";
 import { BOOST_VAR } from "./safe-env.ts";
 import { parseProcCgroup, cgroupLayout, parseMountinfo } from "./mountinfo.ts";
 import { CAP_SYS_NICE, hasCapability, ownSched, parseLimit, readNumber, readText, statusField } from "./selfinfo.ts";
@@ -76,20 +77,20 @@ export function gatherBoostFacts(): BoostFacts {
  * The answer is kept: boot.ts asks first (before the application is
  * loaded), main.ts asks again after the full parse and only then explains.
  */
-export function boostOrExplain(env: Record<string, string | undefined>): string | undefined {
+export function boostOrExplain(env: Record<string, string | undefined>, jsStartMs?: number): string | undefined {
   if (env[BOOST_VAR] !== undefined) return undefined;
-  refused ??= tryBoost(env);
+  refused ??= tryBoost(env, jsStartMs);
   return refused;
 }
 
 /** boot.ts, stage 2: boost now when the command line is certainly a rescue path. */
-export function earlyBoost(argv: readonly string[], env: Record<string, string | undefined>): void {
-  if (isBoostedCommandLine(argv)) boostOrExplain(env);
+export function earlyBoost(argv: readonly string[], env: Record<string, string | undefined>, jsStartMs: number): void {
+  if (isBoostedCommandLine(argv)) boostOrExplain(env, jsStartMs);
 }
 
 let refused: string | undefined;
 
-function tryBoost(env: Record<string, string | undefined>): string {
+function tryBoost(env: Record<string, string | undefined>, jsStartMs: number | undefined): string {
   const facts = gatherBoostFacts();
   if (env.PIDRESCUE_TEST_NO_CHRT === "1") facts.chrt = undefined;
   const d = decideBoost(facts);
@@ -103,6 +104,7 @@ function tryBoost(env: Record<string, string | undefined>): string {
     if (v !== undefined) next[k] = v;
   }
   next[BOOST_VAR] = `fifo:${FIFO_PRIORITY}`;
+  next[BOOT_TRACE_VAR] = bootTrace(env[BOOT_TRACE_VAR], "s2", jsStartMs ?? Date.now());
   try {
     if (typeof process.execve !== "function") return "this runtime has no process.execve";
     process.execve(d.chrt, ["chrt", "-f", String(FIFO_PRIORITY), ...self], next);

@@ -20,9 +20,17 @@ export function buildForest(t: ProcTable): Forest {
   const n = t.count;
   const parent = new Int32Array(n);
   const first = new Int32Array(n + 1);
+  const { pid, ppid } = t;
+  let lastPp = -1;
+  let lastP = -1;
   for (let r = 0; r < n; r++) {
-    const pp = t.ppid[r]!;
-    const p = pp <= 0 || pp === t.pid[r] ? -1 : t.indexOf(pp);
+    const pp = ppid[r]!;
+    // Siblings are adjacent in PID order (a farm, a bomb): look the parent up once per run.
+    if (pp !== lastPp) {
+      lastPp = pp;
+      lastP = pp <= 0 ? -1 : t.indexOf(pp);
+    }
+    const p = pp === pid[r] ? -1 : lastP;
     parent[r] = p;
     if (p >= 0) first[p + 1]!++;
   }

@@ -61,9 +61,9 @@ export function detailFew(t: ProcTable, o: SummaryOptions, key: Int32Array, chos
       if (u.state.all(a, b)) stateCount[(r << 8) | state[a]!] = stateCount[(r << 8) | state[a]!]! + n;
       else for (let i = a; i < b; i++) stateCount[(r << 8) | state[i]!]!++;
       if (u.sid.all(a, b)) acc.markPid(sidBits, sessions, sid[a]!, 0, r);
-      else for (let i = a; i < b; i++) acc.markPid(sidBits, sessions, sid[i]!, 0, r);
+      else markPids(acc, sid, sidBits, sessions, 0, a, b, r);
       if (u.pgrp.all(a, b)) acc.markPid(pgrpBits, pgrps, pgrp[a]!, 1, r);
-      else for (let i = a; i < b; i++) acc.markPid(pgrpBits, pgrps, pgrp[i]!, 1, r);
+      else markPids(acc, pgrp, pgrpBits, pgrps, 1, a, b, r);
       if (u.uid.all(a, b)) acc.markUid(uid[a]!, r);
       else for (let i = a; i < b; i++) acc.markUid(uid[i]!, r);
       if (wantNames) {
@@ -115,6 +115,24 @@ export function detailFew(t: ProcTable, o: SummaryOptions, key: Int32Array, chos
     }
   }
   return acc.result(chosen, cnt, (g) => o.keys.label(g));
+}
+
+/** markPid for rows [a, b) of one group, with the common case inline (a setsid bomb varies here on every row). */
+function markPids(acc: Acc, col: Int32Array, bits: Int32Array, counts: Int32Array, tag: number, a: number, b: number, r: number): void {
+  const bit = 1 << r;
+  const dense = acc.dense;
+  let n = 0;
+  for (let i = a; i < b; i++) {
+    const v = col[i]!;
+    if (v >= 0 && v < dense) {
+      const x = bits[v]!;
+      if ((x & bit) === 0) {
+        bits[v] = x | bit;
+        n++;
+      }
+    } else acc.markPid(bits, counts, v, tag, r);
+  }
+  counts[r] = counts[r]! + n;
 }
 
 function sum(col: Int32Array, a: number, b: number): number {

@@ -72,8 +72,8 @@ function columnsFor(by: Summary["by"]): SummaryColumn[] {
   if (by !== "name") cols.push({ header: "NAMES", align: "left", max: 28, cell: (g, t) => namesCell(g, t) });
   cols.push({ header: "STATES", align: "left", max: 20, cell: (g) => g.states.map(([l, n]) => `${l}${n}`).join(" ") });
   if (by !== "user") cols.push({ header: "USERS", align: "left", max: 16, cell: (g, _t, env) => usersCell(g, env) });
-  if (by !== "session") cols.push({ header: "SESS", align: "right", max: 7, cell: (g) => num(g.sessions) });
-  if (by !== "pgrp") cols.push({ header: "PGRPS", align: "right", max: 7, cell: (g) => num(g.pgrps) });
+  if (by !== "session") cols.push({ header: "SESS", align: "right", max: 9, cell: (g) => num(g.sessions) });
+  if (by !== "pgrp") cols.push({ header: "PGRPS", align: "right", max: 9, cell: (g) => num(g.pgrps) });
   cols.push(
     { header: "OLDEST", align: "right", max: 7, cell: (g, _t, env) => ageCell(g.oldestStart, env) },
     { header: "NEWEST", align: "right", max: 7, cell: (g, _t, env) => ageCell(g.newestStart, env) },

@@ -25,10 +25,6 @@ export interface TreeOptions {
   depth: number;
 }
 
-export interface ProcRef {
-  row: number;
-}
-
 /** One process, with what is shown below it. */
 export interface TreeNode {
   row: number;

@@ -87,6 +87,7 @@ export interface RunOptions {
   journalPath?: string;
   timeoutMs?: number;
   fillTimeoutMs?: number;
+  execTimeoutMs?: number;
   /** How long the command may run (default 90 s). */
   runTimeoutMs?: number;
   verbose?: boolean;
@@ -110,6 +111,7 @@ export async function runInSandbox(o: RunOptions): Promise<RunResult> {
     keepAfterExit: true,
     timeoutMs: o.timeoutMs ?? 110_000,
     fillTimeoutMs: o.fillTimeoutMs,
+    execTimeoutMs: o.execTimeoutMs,
     log: (l) => {
       log.push(l);
       if (o.verbose) console.error(l);

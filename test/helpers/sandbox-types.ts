@@ -33,6 +33,12 @@ export interface SandboxOptions {
   extras?: string[][];
   /** Computes the command right before the exec (e.g. from the bomb's PID); overrides `command`. */
   commandFor?: (sb: Sandbox) => string[];
+  /**
+   * Shell text the starved shell runs itself, in place of `exec COMMAND`
+   * (builtins only: it cannot fork), then it exits. For the bash-builtin
+   * method of the original write-up. Overrides `command`.
+   */
+  shellScript?: string;
   /** pidmax mode: the namespace's pid_max (default 1000; the kernel's minimum is 301). */
   pidMax?: number;
   /** The sandbox cgroup's pids.max (default: pidmax pidMax+100, cgroup 300, nproc nproc+40). */
@@ -45,6 +51,8 @@ export interface SandboxOptions {
   timeoutMs?: number;
   /** Bound on filling the table (default 60 s). */
   fillTimeoutMs?: number;
+  /** Bound on the starved shell's fork check and on its exec each (default 30 s and 20 s; a big spinning bomb needs more). */
+  execTimeoutMs?: number;
   /** Keep the namespace (and the bomb) after the command exits; destroy() ends it. */
   keepAfterExit?: boolean;
   /** Progress lines (default: none). */

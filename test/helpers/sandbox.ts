@@ -265,18 +265,24 @@ export class Sandbox {
       this.timings.fillMs = Date.now() - t1;
     }
     const t2 = Date.now();
-    const check = await this.victim.checkFork(this.victimPid, (pid) => this.cgroup.owns(pid), this.phaseEnd(30_000));
+    const check = await this.victim.checkFork(this.victimPid, (pid) => this.cgroup.owns(pid), this.phaseEnd(this.opts.execTimeoutMs ?? 30_000));
     this.victimCouldFork = check.forked;
     this.victimSawEagain = check.sawEagain;
     this.timings.checkMs = Date.now() - t2;
     this.victimEventsAtExec = this.victimEvents();
     const t3 = Date.now();
+    if (this.opts.shellScript !== undefined) {
+      this.victim.runScript(this.opts.shellScript);
+      this.tasksAtExec = this.cgroup.current();
+      this.log("the starved shell runs the script itself");
+      return;
+    }
     const wanted = this.opts.commandFor?.(this) ?? this.opts.command;
     const [file, ...rest] = wanted;
     if (file === undefined) throw new Error("empty command");
     // In nproc mode the command runs as the test user: make sure it can read and run it.
     const command = file.startsWith("/") ? [this.accessible(file), ...rest] : wanted;
-    await this.victim.exec(command, this.opts.env ?? {}, this.victimPid, this.phaseEnd(20_000));
+    await this.victim.exec(command, this.opts.env ?? {}, this.victimPid, this.phaseEnd(this.opts.execTimeoutMs ?? 20_000));
     this.tasksAtExec = this.cgroup.current();
     this.timings.execMs = Date.now() - t3;
     this.log(`exec'd ${wanted.join(" ")} as pid ${this.victimPid}`);

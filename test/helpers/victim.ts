@@ -119,10 +119,18 @@ export class VictimShell {
     for (;;) {
       const exe = exeOf(pid);
       if (exe !== undefined && exe !== this.shellExe) return;
+      // The command may be bash itself (the bash-builtin baseline): then the exec shows in the command line.
+      if (exe !== undefined && command[0]?.endsWith("bash") && cmdlineOf(pid).includes("\0-c\0")) return;
       if (exe === undefined && markerIndex(readOr(this.errFile)) >= 0) return; // exec'd and already exited
       if (Date.now() > end) throw new Error(`exec did not happen: ${this.beforeExec().slice(-500)}`);
       await Bun.sleep(10);
     }
+  }
+
+  /** Run `script` in the shell itself (no exec, no fork), then exit; returns at once (see execStamp()). */
+  runScript(script: string): void {
+    const stamp = `printf '%s\\n' "$EPOCHREALTIME" > ${shq(this.execAtFile)}`;
+    this.line(`${MARKER_CMD}; ${stamp}; ${script.trim()}\nexit`);
   }
 
   /** Epoch ms at the exec (the shell's $EPOCHREALTIME), undefined before it. */
@@ -136,6 +144,10 @@ export class VictimShell {
     if (!this.send) throw new Error("victim not attached");
     this.send(`${text}\n`);
   }
+}
+
+function cmdlineOf(pid: number): string {
+  return readOr(`/proc/${pid}/cmdline`);
 }
 
 function markerIndex(err: string): number {

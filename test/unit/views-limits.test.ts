@@ -14,7 +14,7 @@ import { type LimitsInput, diagnose, slack } from "../../src/limits/diagnose.ts"
 import { limitsJson, limitsLines } from "../../src/limits/text.ts";
 import { LazyReader } from "../../src/proc/lazy.ts";
 import { scanProcs } from "../../src/proc/scanner.ts";
-import { type FixtureProc, limitsText, makeFixtureTree, removeFixtureTree } from "../helpers/fixture-proc.ts";
+import { type FixtureProc, limitsText, makeFixtureTree } from "../helpers/fixture-proc.ts";
 
 const none: LimitsInput = { pidMax: undefined, threadsMax: undefined, cgroups: [], nproc: [] };
 const rogue = (tasks: number, uid: number | null = 1001) => [{ name: "rogue.sh", uid, tasks }];

@@ -23,7 +23,7 @@ import { BINARY } from "../test/helpers/paths.ts";
 import { VARIANTS, type Variant, runInSandbox } from "../test/helpers/rescue-run.ts";
 import { bashMethodCommand, parseBashMethod } from "./lib/bash-method.ts";
 import { withBenchLock } from "./lib/bench-lock.ts";
-import { type Row, hostPidMaxFor, memAvailableMb, printTable, summarize } from "./lib/rescue-report.ts";
+import { type Row, cpuBusyPercent, hostPidMaxFor, memAvailableMb, printTable, summarize } from "./lib/rescue-report.ts";
 
 interface Cli {
   pidMaxes: number[];
@@ -77,6 +77,7 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
   const runTimeoutMs = method === "bash" ? cli.bashTimeoutS * 1000 : 180_000;
   return withBenchLock(async (waited) =>
     hostPidMaxFor(pidMax, async () => {
+      const busyBefore = await cpuBusyPercent(500);
       const r = await runInSandbox({
         variant: v,
         pidMax,
@@ -96,7 +97,7 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
       const procs = r.tasksAtExec;
       if (memBefore > memAtFull && procs > 100) mbPerProc.set(key, Math.max(mbPerProc.get(key) ?? 0, (memBefore - memAtFull) / procs));
       rmSync(journal, { force: true });
-      return summarize({ pidMax, variant: v, method, run, result: r, bash: method === "bash" ? parseBashMethod(r.stdout) : undefined, lockWaitMs: waited });
+      return summarize({ pidMax, variant: v, method, run, result: r, bash: method === "bash" ? parseBashMethod(r.stdout) : undefined, lockWaitMs: waited, busyBefore });
     }),
   );
 }

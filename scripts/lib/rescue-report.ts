@@ -40,16 +40,20 @@ export interface Row {
   execToDoneMs: number | null;
   firstToDoneMs: number | null;
   loadavg: string;
+  /** CPU busy (all CPUs, %) over the 0.5 s before the sandbox started, with the lock held: other helpers' load. */
+  busyBefore: number;
   lockWaitMs: number;
+  /** pidrescue: where the time went, ms after the first signal (JSON output only). */
+  timeline?: Record<string, number | string | null>;
 }
 
 interface Cycle {
-  freeze: { firstSignalAt: string | null; quiescentAt: string | null; rounds: number; signals: number; nearMisses: unknown[] };
-  kill: { signals: number };
-  verify: { survivors: unknown[]; zombies: number; at: string };
+  freeze: { firstSignalAt: string | null; quiescentAt: string | null; rounds: number; signals: number; nearMisses: unknown[]; sweepLog?: Array<{ ms: number; running: number; sent: number }> };
+  kill: { signals: number; at?: string };
+  verify: { survivors: unknown[]; zombies: number; at: string; waitedMs?: number };
 }
 
-export function summarize(a: { pidMax: number; variant: Variant; method: "pidrescue" | "bash"; run: number; result: RunResult; bash: BashMethodTimes | undefined; lockWaitMs: number }): Row {
+export function summarize(a: { pidMax: number; variant: Variant; method: "pidrescue" | "bash"; run: number; result: RunResult; bash: BashMethodTimes | undefined; lockWaitMs: number; busyBefore: number }): Row {
   const r = a.result;
   const exec = r.execAt ?? null;
   const base: Row = {
@@ -78,6 +82,7 @@ export function summarize(a: { pidMax: number; variant: Variant; method: "pidres
     firstToDoneMs: null,
     loadavg: r.loadavg.split(" ").slice(0, 3).join(" "),
     lockWaitMs: a.lockWaitMs,
+    busyBefore: a.busyBefore,
   };
   const diff = (from: number | null, to: number | null): number | null => (from === null || to === null ? null : Math.round(to - from));
   if (a.method === "bash") {
@@ -114,6 +119,20 @@ export function summarize(a: { pidMax: number; variant: Variant; method: "pidres
   base.signals = r.journal.length;
   base.nearMisses = cycles.reduce((s, c) => s + c.freeze.nearMisses.length, 0);
   base.strategies = strategyMix(r.journal);
+  const at = (l: Record<string, string> | undefined): number | null => (l?.time === undefined ? null : Date.parse(l.time));
+  const stops = r.journal.filter((l) => l.sig === "STOP");
+  const kills = r.journal.filter((l) => l.sig === "KILL" || l.sig === "kill");
+  const c0 = cycles[0];
+  base.timeline = {
+    lastStop: diff(first, at(stops.at(-1))),
+    quiescent: base.firstToQuiescentMs,
+    firstKill: diff(first, at(kills[0])),
+    lastKill: diff(first, at(kills.at(-1))),
+    killDone: c0?.kill.at === undefined ? null : diff(first, Date.parse(c0.kill.at)),
+    verified: c0 === undefined ? null : diff(first, Date.parse(c0.verify.at)),
+    verifyWaited: c0?.verify.waitedMs ?? null,
+    sweeps: (c0?.freeze.sweepLog ?? []).map((w) => `${w.ms}:${w.running}/${w.sent}`).join(" "),
+  };
   const comm = a.variant.comm;
   base.foreign = r.journal.filter((l) => {
     const pid = Number(l.pid);
@@ -177,11 +196,29 @@ export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; ba
       `| ${Number(pm).toLocaleString("en-US")} | ${variant} | ${median(mine.map((r) => r.procs))} | ${mine.length} | ${sec(median(mine.map((r) => r.execToFirstMs)))} | ${sec(median(mine.map((r) => r.firstToQuiescentMs)))} | ${sec(median(mine.map((r) => r.firstToRecoveredMs)))} | ${sec(rec)} | ${mine.map((r) => `${r.live}/${r.zombies}`).join(", ")} | ${median(mine.map((r) => r.sweeps))} | ${mine[0]?.strategies ?? ""} | ${mine.reduce((s, r) => s + r.nearMisses, 0)} | ${mine.reduce((s, r) => s + r.foreign, 0)} | ${bashText} | ${bashLive} | ${ratio} |`,
     );
   }
-  const loads = rows.filter((r) => r.loadavg !== undefined && r.skipped === undefined).map((r) => Number(r.loadavg.split(" ")[0]));
+  const measured = rows.filter((r) => r.skipped === undefined);
+  const loads = measured.map((r) => Number(r.loadavg.split(" ")[0]));
+  const busy = measured.map((r) => r.busyBefore);
   out.push("");
   out.push(`Medians of ${cli.runs} runs (${cli.bigRuns} at pid_max >= 32,768); times in seconds. C bombs ${cli.backoff > 0 ? `back off ${cli.backoff} µs after a failed fork` : "spin (no backoff)"}; bash method limited to ${cli.bashTimeoutS} s.`);
-  out.push(`1-minute load average when the runs started: median ${median(loads)?.toFixed(1) ?? "-"}, max ${Math.max(0, ...loads).toFixed(1)} (now ${loadNow}); every run held /tmp/pidrescue-bench.lock.`);
+  out.push(
+    `Other load: CPU busy in the 0.5 s before each run (lock held, no bomb yet): median ${median(busy)?.toFixed(0) ?? "-"} %, max ${Math.max(0, ...busy).toFixed(0)} %; ` +
+      `1-minute load average then: median ${median(loads)?.toFixed(1) ?? "-"}, max ${Math.max(0, ...loads).toFixed(1)} (it still counts the previous run's bomb; now ${loadNow}). Every run held /tmp/pidrescue-bench.lock.`,
+  );
   console.log(out.join("\n"));
+}
+
+/** Percentage of CPU time (all CPUs) not idle over `ms`. */
+export async function cpuBusyPercent(ms: number): Promise<number> {
+  const read = (): [number, number] => {
+    const f = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return [f.reduce((a, b) => a + b, 0), idle];
+  };
+  const [t0, i0] = read();
+  await Bun.sleep(ms);
+  const [t1, i1] = read();
+  return t1 === t0 ? 0 : Math.round((100 * (t1 - t0 - (i1 - i0))) / (t1 - t0));
 }
 
 export function memAvailableMb(): number {

@@ -40,7 +40,7 @@ export function format(r: DoctorReport): string {
     `threads         ${r.threads}${r.threads === 1 ? " (ok: zero-thread rule holds)" : "  WARNING: more than one thread"}`,
     `runtime         ${r.runtime.safeMode ? "safe mode" : "UNSAFE mode"} (JIT ${r.runtime.jit ? "on" : "off"}, concurrent GC ${r.runtime.concurrentGc ? "on" : "off"}, GC markers ${r.runtime.gcMarkers}), ${r.runtime.compiled ? "compiled binary" : "bun run (development)"}`,
     `stripped env    ${r.runtime.strippedVars.length > 0 ? r.runtime.strippedVars.join(" ") : "none"}${r.runtime.unsafeReason ? `  (${r.runtime.unsafeReason})` : ""}`,
-    `priority        ${r.sched.policyName}${r.sched.policy === 1 || r.sched.policy === 2 ? ` rtprio ${r.sched.rtPriority}` : ""}, nice ${r.sched.nice}${r.sched.boost ? `, boosted via ${r.sched.boost}` : ""}`,
+    `priority        ${r.sched.policyName}${r.sched.policy === 1 || r.sched.policy === 2 ? ` rtprio ${r.sched.rtPriority}` : ""}, nice ${r.sched.nice}${r.sched.boost ? `, boosted via ${r.sched.boost}` : ""}; rescue paths: ${r.sched.rescue} (--no-boost: none)`,
     `identity        pid ${r.pid}, uid ${r.uid}, CAP_KILL ${yes(r.capKill)}, CAP_SYS_NICE ${yes(r.capSysNice)}`,
     `kernel          ${r.kernel.release}, pid_max ${r.kernel.pidMax ?? "?"}${r.kernel.ownPidNamespace ? " (own PID namespace)" : ""}, threads-max ${r.kernel.threadsMax ?? "?"}, tasks ${r.kernel.tasks ?? "?"} here${r.kernel.hostTasks !== null && r.kernel.hostTasks !== r.kernel.tasks ? ` (${r.kernel.hostTasks} host-wide)` : ""}`,
     `RLIMIT_NPROC    ${fmtLimit(r.nproc.soft)} soft, ${fmtLimit(r.nproc.hard)} hard`,

@@ -22,7 +22,7 @@ import { subtreePids } from "./cgroup-plan.ts";
 import type { Journal } from "./journal.ts";
 import { refOf } from "./plan.ts";
 import type { ProtectedSet } from "./protect.ts";
-import { isDeadState, isStoppedState, rereader } from "./reread.ts";
+import { isDeadState, isStoppedState, rereader, stopPendingOrStopped } from "./reread.ts";
 import { appendPid } from "./rows.ts";
 import { sendSignal } from "./signal.ts";
 import { testPause } from "./testhook.ts";
@@ -41,7 +41,7 @@ export interface FreezeOptions {
   planTable: ProcTable;
 }
 
-/** A STOP still not acted on after this long is sent again. */
+/** After this long a STOP not acted on yet is checked: sent again only if it is no longer pending. */
 const RESEND_AFTER_MS = 1000;
 /** Bounds of the wait for STOPs in flight between two sweeps. */
 const MIN_WAIT_MS = 4;
@@ -147,10 +147,13 @@ async function freezeAll(plan: Plan, protect: ProtectedSet, o: FreezeOptions): P
       seenRunning++;
       running.push(ref);
       // A STOP already sent to this very process is pending until it runs:
-      // do not send it again (nothing but a SIGCONT discards a pending stop),
-      // unless it has been pending for RESEND_AFTER_MS (someone may have sent that SIGCONT).
+      // do not send it again. Only a SIGCONT discards a pending stop, so after
+      // RESEND_AFTER_MS its pending set is read, and only a STOP that is no
+      // longer there is sent again.
       const sentIn = sentAt.get(pid);
-      if (sentIn !== undefined && sentIn.starttime === ref.starttime && t0 - sentIn.at < RESEND_AFTER_MS) continue;
+      if (sentIn !== undefined && sentIn.starttime === ref.starttime) {
+        if (t0 - sentIn.at < RESEND_AFTER_MS || stopPendingOrStopped(o.procRoot, pid) !== false) continue;
+      }
       // Round 1 works from the plan's scan, taken before the group STOPs:
       // members of a signalled group are checked by the next sweep instead.
       if (firstRound && g !== undefined && g.result === "ok") continue;
@@ -182,10 +185,12 @@ async function freezeAll(plan: Plan, protect: ProtectedSet, o: FreezeOptions): P
     // The STOPs just sent take effect when their targets next run: sleep so
     // they get the CPUs (never spin, least of all at real-time priority),
     // re-reading only those targets, not the whole table, until they have
-    // stopped or the wait has lasted about as long as a sweep. The next full
+    // stopped or the wait is over. The next full
     // sweep then judges: only one in which every match is seen stopped
     // proves that nothing is left that could still fork.
-    awaitStops(running, r, o.procRoot, Math.min(Math.max(2 * sweepMs, MIN_WAIT_MS), MAX_WAIT_MS));
+    // A sweep that found new matches may have missed their children: sweep
+    // again soon. One that found none waits for the stops in flight.
+    awaitStops(running, r, o.procRoot, sent > 0 ? Math.min(Math.max(2 * sweepMs, MIN_WAIT_MS), MAX_WAIT_MS) : MAX_WAIT_MS);
     table = sweepTable(o.procRoot, r.stopped);
     firstRound = false;
   }

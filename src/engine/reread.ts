@@ -10,7 +10,7 @@
  * interned once), and the owner is read only when a caller needs it.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { O_READ, expectedFailure } from "../proc/reader.ts";
+import { O_READ, expectedFailure, readText } from "../proc/reader.ts";
 import { ProcTable, UID_UNKNOWN } from "../proc/table.ts";
 
 /** A scratch table is replaced after this many rows (a row is only used right after its read). */
@@ -71,6 +71,32 @@ export function isStoppedState(state: number): boolean {
 
 export function isDeadState(state: number): boolean {
   return state === Z || state === X;
+}
+
+/** SIGSTOP (19) in a /proc/<pid>/status pending mask. */
+const SIGSTOP_BIT = 1 << 18;
+
+/**
+ * Is a SIGSTOP still waiting to be acted on by `pid` (in its shared or
+ * per-thread pending set), or has it stopped? false when it runs with no
+ * STOP pending, i.e. a STOP we sent was discarded (someone sent SIGCONT);
+ * undefined when it is gone or unreadable.
+ */
+export function stopPendingOrStopped(procRoot: string, pid: number): boolean | undefined {
+  const text = readText(`${procRoot}/${pid}/status`, 8192);
+  return text === undefined ? undefined : parseStopPending(text);
+}
+
+/** Pure part of stopPendingOrStopped(): the text of /proc/<pid>/status. */
+export function parseStopPending(status: string): boolean | undefined {
+  const state = /(?:^|\n)State:\s*(\S)/.exec(status)?.[1];
+  if (state === "T" || state === "t") return true;
+  for (const key of ["ShdPnd", "SigPnd"]) {
+    const hex = new RegExp(`(?:^|\\n)${key}:\\s*([0-9a-fA-F]+)`).exec(status)?.[1];
+    if (hex === undefined) return undefined;
+    if ((Number.parseInt(hex.slice(-8), 16) & SIGSTOP_BIT) !== 0) return true;
+  }
+  return false;
 }
 
 const shared = new Map<string, Rereader>();

@@ -75,11 +75,15 @@ function waitReaped(procRoot: string, killed: ReadonlyMap<number, number>, end: 
   const rr = rereader(procRoot);
   let delay = 1;
   for (;;) {
+    const t0 = Date.now();
     let left = listed(procRoot, killed);
     if (left.length < REREAD_BELOW) left = left.filter((pid) => rr.read(pid)?.starttime === killed.get(pid));
-    if (left.length === 0 || Date.now() >= end) return;
-    sleepMs(delay);
-    delay = Math.min(delay * 2, 20);
+    const now = Date.now();
+    if (left.length === 0 || now >= end) return;
+    // The dying processes need the CPUs to exit (and init to reap them): look
+    // at most a third of the time (a readdir of 30,000 entries takes ~30 ms).
+    delay = Math.min(Math.max(delay * 2, 3 * (now - t0)), 50);
+    sleepMs(Math.min(delay, end - now));
   }
 }
 

@@ -35,12 +35,18 @@ export class LineInput {
   private readonly queue: SplitResult[] = [];
   /** How fd was obtained, for `doctor`-style diagnostics and tests. */
   readonly how: string;
+  /**
+   * Called once per readLine() after `ms` without a byte and with no partial
+   * line read (the REPL drops its real-time priority there: priority.ts).
+   */
+  onIdle: { ms: number; fn: () => void } | undefined;
 
   constructor(fd: number, chunk: number, how: string) {
     this.fd = fd;
     this.chunk = chunk;
     this.buf = Buffer.allocUnsafe(Math.max(chunk, 1));
     this.how = how;
+    this.onIdle = undefined;
   }
 
   /**
@@ -50,6 +56,8 @@ export class LineInput {
    */
   async readLine(): Promise<ReadResult> {
     let wait = 1;
+    let idleSince = Date.now();
+    let idleCalled = false;
     for (;;) {
       const ready = this.queue.shift();
       if (ready !== undefined) return ready;
@@ -57,10 +65,16 @@ export class LineInput {
       if (n > 0) {
         this.queue.push(...this.split.push(this.buf.subarray(0, n)));
         wait = 1;
+        idleSince = Date.now();
         continue;
       }
       if (n === 0 || n === HANGUP) return this.atEof(n === HANGUP);
       if (n === RETRY) continue;
+      const idle = this.onIdle;
+      if (idle !== undefined && !idleCalled && !this.split.partial && Date.now() - idleSince >= idle.ms) {
+        idleCalled = true;
+        idle.fn();
+      }
       sleepMs(wait);
       wait = Math.min(wait * 2, MAX_POLL_MS);
       await yieldToLoop();
@@ -109,6 +123,8 @@ export class LineInput {
   }
 }
 
+/** Linux O_CLOEXEC; Bun's fs.constants lacks it. */
+const O_CLOEXEC = 0o2000000;
 const AGAIN = -1;
 const RETRY = -2;
 const HANGUP = -3;
@@ -134,7 +150,8 @@ export function openInput(fd: number): LineInput {
   const chunk = kind === "tty" ? 4096 : 1;
   if (kind === "tty" || kind === "pipe") {
     try {
-      const nb = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+      // Close-on-exec: neither the shell handed over nor a re-exec of pidrescue inherits it.
+      const nb = openSync(`/proc/self/fd/${fd}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY | O_CLOEXEC);
       return new LineInput(nb, chunk, `${kind}, re-opened non-blocking`);
     } catch (e) {
       // No /proc, or a descriptor that cannot be re-opened: read fd itself,

@@ -14,6 +14,13 @@
  * succeeded), so 5 (environment) > 4 (aborted) > 3 (partial) > 2 (usage)
  * > 1 (nothing matched). ^C stops the script (at least 4); `exit` ends
  * it early; EOF ends it.
+ *
+ * Both start at SCHED_FIFO where allowed (main.ts). The interactive REPL
+ * drops to SCHED_OTHER while it waits for a person and goes back for a
+ * signalling line (priority.ts): each is an exec of pidrescue itself that
+ * carries the session; the resumed REPL prints no banner (and after a drop
+ * no new prompt: the old one is still on the screen). Script mode keeps its
+ * priority to the end: it reads a script, and sleeps while a pipe is empty.
  */
 import { ExitCode } from "../errors.ts";
 import type { RunContext } from "../cli/context.ts";
@@ -27,17 +34,24 @@ import { exitBuiltin } from "./builtins.ts";
 import { makeConfirm } from "./confirm.ts";
 import { MAX_LINE } from "./lines.ts";
 import { worse } from "./loop.ts";
+import { boostForLine, dropWhenIdle, idleDropMs, resumeSession } from "./priority.ts";
 
 export async function interactive(ctx: RunContext): Promise<ExitCode> {
   installInterruptHandler();
   const env: ReplEnv = { base: ctx.opts, session: ctx.session, interactive: true };
   const leaveCtx: RunContext = { ...ctx, interactive: true, confirm: makeConfirm(ctx.opts) };
   const input = stdinInput();
-  err(bannerLine(ctx.opts.procRoot));
+  input.onIdle = { ms: idleDropMs(process.env), fn: () => dropWhenIdle(ctx) };
+  const resumed = resumeSession(ctx);
+  if (resumed === undefined) err(bannerLine(ctx.opts.procRoot));
+  let pending = resumed?.pending;
+  let prompt = resumed?.why !== "idle";
   let eofs = 0;
   for (;;) {
-    writeAll(2, promptText(ctx.session));
-    const r = await input.readLine();
+    if (prompt && pending === undefined) writeAll(2, promptText(ctx.session));
+    prompt = true;
+    const r: Awaited<ReturnType<typeof input.readLine>> = pending !== undefined ? { kind: "line", text: pending } : await input.readLine();
+    pending = undefined;
     if (r.kind === "interrupt") {
       clearCancel();
       writeAll(2, "\n");
@@ -57,6 +71,7 @@ export async function interactive(ctx: RunContext): Promise<ExitCode> {
     // A ^C typed before this line was finished belongs to the prompt.
     await yieldToLoop();
     clearCancel();
+    boostForLine(ctx, r.text);
     const res = await runLine(r.text, env);
     await yieldToLoop();
     if (cancelRequested()) {

@@ -1,6 +1,7 @@
 /** Gathers what `doctor` prints; kept apart from the formatting. */
 import { readdirSync } from "node:fs";
 import { BOOST_VAR, SAFE_JSC_ENV, SAVED_ENV_VAR, STAGE_VAR, isSafeEnv } from "./safe-env.ts";
+import { FIFO_PRIORITY, boostDecision } from "./boost.ts";
 import { cgroupLayout, parseMountinfo, parseProcCgroup } from "./mountinfo.ts";
 import {
   CAP_KILL,
@@ -34,7 +35,8 @@ export interface DoctorReport {
     strippedVars: string[];
     unsafeReason: string | null;
   };
-  sched: { policy: number; policyName: string; rtPriority: number; nice: number; boost: string | null };
+  /** rescue: what the rescue paths would get (decideBoost), e.g. "SCHED_FIFO 10 via /usr/bin/chrt". */
+  sched: { policy: number; policyName: string; rtPriority: number; nice: number; boost: string | null; rescue: string };
   kernel: {
     release: string;
     pidMax: number | null;
@@ -57,6 +59,13 @@ export interface DoctorReport {
     v2Kill: boolean;
     own: string;
   };
+}
+
+/** The policy the rescue paths would run at, with --no-boost's effect left out. */
+function rescuePolicy(env: Record<string, string | undefined>): string {
+  const d = boostDecision(env);
+  if (d.boost) return `SCHED_FIFO ${FIFO_PRIORITY} via ${d.chrt}`;
+  return d.reason === "already real-time" ? "the current real-time policy (inherited)" : `nice -20 only: ${d.reason}`;
 }
 
 export function collectDoctor(proc: string): DoctorReport {
@@ -117,6 +126,7 @@ export function collectDoctor(proc: string): DoctorReport {
       rtPriority: sched?.rtPriority ?? 0,
       nice: sched?.nice ?? 0,
       boost: env[BOOST_VAR] ?? null,
+      rescue: rescuePolicy(env),
     },
     kernel: {
       release: (readText(`${proc}/sys/kernel/osrelease`) ?? "unknown").trim(),

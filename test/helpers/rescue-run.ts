@@ -69,6 +69,7 @@ export interface RunResult {
   /** The victim shell's PID inside the namespace (the command's, after the exec). */
   victimNsPid: number | undefined;
   tasksAtExec: number;
+  /** /proc/loadavg before the sandbox started (other work on the machine). */
   loadavg: string;
   log: string[];
 }
@@ -117,10 +118,11 @@ export async function runInSandbox(o: RunOptions): Promise<RunResult> {
       if (o.verbose) console.error(l);
     },
   };
+  // Before the bomb starts: a spinning bomb of N processes alone makes the load average N.
+  const loadavg = readFileSync("/proc/loadavg", "utf8").trim();
   return withSandbox(opts, async (sb) => {
     const before = census(sb);
     const tasksAtExec = sb.tasksAtExec;
-    const loadavg = readFileSync("/proc/loadavg", "utf8").trim();
     const exit = await sb.waitExit(o.runTimeoutMs ?? 90_000);
     const after = census(sb);
     let settled = after;

@@ -12,16 +12,21 @@ import { GLOBAL_ARGS, findCommand } from "./cli/registry.ts";
 import { lookup, mainUsage, report, requireSpec, runSpec } from "./cli/dispatch.ts";
 import { newSession, type GlobalOptions, type RunContext } from "./cli/context.ts";
 import { globalOptions } from "./cli/globals.ts";
-import { usageLine, commandHelp, mainHelp } from "./cli/help.ts";
 import { checkProcRoot } from "./proc/root.ts";
 import { versionLine } from "./version.ts";
 import { out } from "./ui/output.ts";
-import { emitJsonError } from "./ui/json.ts";
 import { logger, setColor } from "./ui/logger.ts";
 import { boostOrExplain } from "./system/boost.ts";
 import { ownSched } from "./system/selfinfo.ts";
 import { isTty } from "./ui/term.ts";
-import { makeConfirm } from "./repl/confirm.ts";
+
+/*
+ * Loaded when needed, not here: help texts (./cli/help.ts), JSON errors
+ * (./ui/json.ts), the confirmation prompt (./repl/confirm.ts, which brings
+ * the line reader) and the REPL. Every module loaded before the first signal
+ * costs start-up CPU, which a saturated machine multiplies.
+ */
+const help = (): typeof import("./cli/help.ts") => require("./cli/help.ts") as typeof import("./cli/help.ts");
 
 export async function main(argv: string[]): Promise<ExitCode> {
   const { parsed: g, rest } = extractFlags(argv, GLOBAL_ARGS);
@@ -32,7 +37,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
       command = name;
     });
   } catch (e) {
-    if (g.json === true) emitJsonError(command, e);
+    if (g.json === true) (require("./ui/json.ts") as typeof import("./ui/json.ts")).emitJsonError(command, e);
     throw e;
   }
 }
@@ -44,11 +49,12 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
     return ExitCode.Ok;
   }
   const opts = globalOptions(g);
-  const ctx: RunContext = { opts, session: newSession(), interactive: false, confirm: makeConfirm(opts) };
+  const confirm = (q: string): boolean => (require("./repl/confirm.ts") as typeof import("./repl/confirm.ts")).makeConfirm(opts)(q);
+  const ctx: RunContext = { opts, session: newSession(), interactive: false, confirm };
 
   const rescue: unknown = g.rescue;
   if (typeof rescue === "string") {
-    if (rescue.trim() === "") throw new PidrescueError("USAGE", "--rescue needs a selector", usageLine(findCommand("rescue")));
+    if (rescue.trim() === "") throw new PidrescueError("USAGE", "--rescue needs a selector", help().usageLine(findCommand("rescue")));
     checkProcRoot(opts.procRoot);
     boost(opts);
     return runSpec(requireSpec("rescue"), [rescue, ...rest], ctx);
@@ -56,7 +62,7 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
   const word = rest[0];
   if (word === undefined) {
     if (g.help === true) {
-      out(mainHelp());
+      out(help().mainHelp());
       return ExitCode.Ok;
     }
     checkProcRoot(opts.procRoot);
@@ -66,13 +72,13 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
   }
   if (word.startsWith("-") && word !== "--") checkFlags([word], GLOBAL_ARGS, mainUsage());
   if (word === "help") {
-    out(rest[1] === undefined ? mainHelp() : commandHelp(lookup(rest[1])));
+    out(rest[1] === undefined ? help().mainHelp() : help().commandHelp(lookup(rest[1])));
     return ExitCode.Ok;
   }
   const spec = lookup(word);
   named(spec.name);
   if (g.help === true) {
-    out(commandHelp(spec));
+    out(help().commandHelp(spec));
     return ExitCode.Ok;
   }
   if (!spec.oneShot) {

@@ -65,6 +65,7 @@ export async function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): Promise<E
       cycles: cycles.map((c) => ({ freeze: freezeJson(c.freeze), kill: killJson(c.kill), verify: verifyJson(c.verify) })),
       killed,
       survivors: last.verify.survivors.length,
+      dying: last.verify.dying,
       zombies: last.verify.zombies,
       nearMisses,
       eperm: eperm.length,

@@ -46,7 +46,8 @@ export function killText(k: KillResult): string[] {
 
 export function verifyText(v: VerifyResult): string[] {
   const slots = v.freeSlots === null ? "" : `; ${n(v.freeSlots)} of ${n(v.pidMax ?? 0)} PID slots free (${n(v.tasks ?? 0)} tasks)`;
-  const lines = [`verify: ${n(v.survivors.length)} live matches left, ${n(v.zombies)} zombies not yet reaped${slots}`];
+  const dying = v.dying > 0 ? `, ${n(v.dying)} killed but not exited yet` : "";
+  const lines = [`verify: ${n(v.survivors.length)} live matches left${dying}, ${n(v.zombies)} zombies not yet reaped${slots}`];
   if (v.survivors.length > 0) lines.push(`  survivors: ${v.survivors.slice(0, 8).map((s) => `${s.pid} ${s.comm}`).join(", ")}`);
   return lines;
 }
@@ -104,6 +105,7 @@ export function killJson(k: KillResult): Record<string, unknown> {
 export function verifyJson(v: VerifyResult): Record<string, unknown> {
   return {
     survivors: v.survivors.map((s) => ({ pid: s.pid, comm: s.comm })),
+    dying: v.dying,
     zombies: v.zombies,
     tasks: v.tasks,
     pidMax: v.pidMax,

@@ -93,7 +93,10 @@ export interface KillResult {
 }
 
 export interface VerifyResult {
+  /** Live matches that were not killed. */
   survivors: ProcRef[];
+  /** Killed (SIGKILL sent) but not exited yet, e.g. stuck in uninterruptible sleep. */
+  dying: number;
   zombies: number;
   tasks: number | null;
   pidMax: number | null;

@@ -10,6 +10,9 @@ export function checkProcRoot(root: string): void {
   let names: string[];
   try {
     if (!statSync(root).isDirectory()) throw new PidrescueError("NO_PROC", `${root} is not a directory (need a mounted procfs or a fixture tree)`);
+    // A live procfs always lists PID 1 (in a PID namespace too): that one stat
+    // saves a readdir of the whole table (about 1 us a process) before the scan.
+    if (hasPid1(root)) return;
     names = readdirSync(root);
   } catch (e) {
     if (e instanceof PidrescueError) throw e;
@@ -18,6 +21,15 @@ export function checkProcRoot(root: string): void {
   }
   if (!names.some(isPidName)) {
     throw new PidrescueError("NO_PROC", `${root} holds no process directories: not a procfs or fixture tree`);
+  }
+}
+
+function hasPid1(root: string): boolean {
+  try {
+    return statSync(`${root}/1/stat`).isFile();
+  } catch (e) {
+    if (errnoCode(e) === "ENOENT" || errnoCode(e) === "ENOTDIR" || errnoCode(e) === "EACCES") return false;
+    throw e;
   }
 }
 

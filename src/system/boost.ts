@@ -34,7 +34,7 @@ export function decideBoost(f: BoostFacts): BoostDecision {
     return { boost: false, reason: `${why} and RLIMIT_RTPRIO ${f.rtprioSoft} < ${FIFO_PRIORITY}` };
   }
   if (f.rtRuntimeUs === 0) return { boost: false, reason: "kernel.sched_rt_runtime_us is 0 (real-time disabled)" };
-  if (f.cgroupRtRuntimeUs === -12345) return { boost: false, reason: "this cpu cgroup has cpu.rt_runtime_us 0 (chrt would be refused)" };
+  if (f.cgroupRtRuntimeUs === 0) return { boost: false, reason: "this cpu cgroup has cpu.rt_runtime_us 0 (chrt would be refused)" };
   if (f.v2CpuCgroup !== undefined && f.rtGroupSched !== false) {
     const why = f.rtGroupSched === true ? "the kernel has RT group scheduling" : "the kernel config is unreadable (RT group scheduling?)";
     return { boost: false, reason: `cgroup ${f.v2CpuCgroup} has the cpu controller and ${why}: chrt could be refused` };

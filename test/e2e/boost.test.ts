@@ -22,7 +22,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSy
 import { tmpdir } from "node:os";
 import { BENCH_BIN, BINARY, shq } from "../helpers/paths.ts";
 import { census } from "../helpers/rescue-run.ts";
-import { type Sandbox, type SandboxOptions, destroyAllSandboxes, withSandbox } from "../helpers/sandbox.ts";
+import { type Sandbox, type SandboxOptions, destroyAllSandboxes, exitOf, withSandbox } from "../helpers/sandbox.ts";
 import { sandboxSupport } from "../helpers/support.ts";
 import { Tmux } from "../helpers/tmux.ts";
 import { watchThreads } from "../helpers/watch.ts";
@@ -68,6 +68,17 @@ async function until<T>(what: string, fn: () => T | undefined, ms = 60_000): Pro
   }
 }
 
+/** Wait for the freeze engine's pause; fail at once if the binary exits first (e.g. a refused chrt). */
+async function untilPaused(sb: Sandbox, pause: string): Promise<void> {
+  const end = Date.now() + 60_000;
+  while (!existsSync(`${pause}.waiting`)) {
+    const st = exitOf(sb.status());
+    if (st !== undefined) throw new Error(`exited (${JSON.stringify(st)}) before the pause: ${sb.stderr().slice(-500)}`);
+    if (Date.now() > end) throw new Error("timed out waiting for the freeze engine's pause");
+    await Bun.sleep(20);
+  }
+}
+
 interface PausedRun {
   /** Scheduling of the binary while the freeze engine waited (just before the first per-PID SIGSTOP). */
   atPause: Sched;
@@ -107,7 +118,7 @@ async function pausedRescue(command: string[], extra: Partial<SandboxOptions> = 
   return withSandbox(opts, async (sb) => {
     expect(sb.victimCouldFork).toBe(false);
     const watch = watchThreads(sb, 50);
-    await until("the freeze engine's pause", () => (existsSync(`${pause}.waiting`) ? true : undefined));
+    await untilPaused(sb, pause);
     const atPause = schedOf(sb.victimPid);
     const environ = readFileSync(`/proc/${sb.victimPid}/environ`, "latin1");
     writeFileSync(pause, "");
@@ -244,7 +255,7 @@ describe("priority in the starvation sandbox", () => {
       };
       await withSandbox(opts, async (sb) => {
         sb.write("rescue name=forkbomb --yes\nshell\n");
-        await until("the freeze engine's pause", () => (existsSync(`${pause}.waiting`) ? true : undefined));
+        await untilPaused(sb, pause);
         expect(schedOf(sb.victimPid)).toMatchObject({ policy: 1, rtprio: 10, nice: -20, exe: BINARY });
         writeFileSync(pause, "");
         const shell = await until("the shell", () => {

@@ -9,7 +9,11 @@
  * original write-up (5 STOP sweeps, then a KILL sweep, by name).
  *
  *   bun scripts/bench-rescue.ts [--pid-max 1000,2000,10000,32768] [--variants rogue,funcbomb,setsid,random]
- *       [--runs 3] [--big-runs 1] [--backoff US] [--bash-timeout 60] [--no-bash] [--binary PATH] [--json FILE]
+ *       [--runs 3] [--big-runs 1] [--backoff US] [--bash-timeout 60] [--no-bash] [--chrt] [--binary PATH] [--json FILE]
+ *
+ * --chrt: the starved shell runs `exec chrt -f 10 COMMAND` (chrt execs, no
+ * fork) for both methods, so that a CPU-saturating bomb does not hold the
+ * start-up back for minutes (a separate issue): the engine's own times.
  *
  * Every measured run holds /tmp/pidrescue-bench.lock (scripts/lib/bench-lock.ts).
  * pid_max above what the host allows raises the host's kernel.pid_max for
@@ -33,6 +37,7 @@ interface Cli {
   backoff: number;
   bashTimeoutS: number;
   bash: boolean;
+  chrt: boolean;
   binary: string;
   json: string | undefined;
 }
@@ -52,12 +57,17 @@ function parseCli(argv: string[]): Cli {
     backoff: Number(get("--backoff") ?? 0),
     bashTimeoutS: Number(get("--bash-timeout") ?? 60),
     bash: !argv.includes("--no-bash"),
+    chrt: argv.includes("--chrt"),
     binary: get("--binary") ?? BINARY,
     json: get("--json"),
   };
 }
 
 const cli = parseCli(process.argv.slice(2));
+// ^C or kill: exit through process.exit, so the sandbox's exit hook tears every sandbox down
+// and hostPidMaxFor's hook restores kernel.pid_max.
+process.on("SIGINT", () => process.exit(130));
+process.on("SIGTERM", () => process.exit(143));
 const work = mkdtempSync(`${tmpdir()}/pidrescue-bench-rescue-`);
 // A private copy: another build of dist/pidrescue during the benchmark must not change what is measured.
 const binary = `${work}/pidrescue`;
@@ -89,9 +99,8 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
         runTimeoutMs,
         command: () => {
           memAtFull = memAvailableMb();
-          return method === "bash"
-            ? bashMethodCommand(v.comm ?? "")
-            : [binary, "rescue", v.selector, "--yes", "--json", "--journal", journal];
+          const argv = method === "bash" ? bashMethodCommand(v.comm ?? "") : [binary, "rescue", v.selector, "--yes", "--json", "--journal", journal];
+          return cli.chrt ? ["/usr/bin/chrt", "-f", "10", ...argv] : argv;
         },
       });
       const procs = r.tasksAtExec;
@@ -143,3 +152,4 @@ try {
 }
 if (cli.json !== undefined) writeFileSync(cli.json, JSON.stringify(rows, null, 1));
 printTable(rows, cli, readFileSync("/proc/loadavg", "utf8").trim());
+console.log(`\nReproduce: bun scripts/bench-rescue.ts ${process.argv.slice(2).join(" ")}`);

@@ -3,7 +3,7 @@
  * Issue 6's benchmark: start-up on a saturated CPU.
  *
  *   bun scripts/bench-startup.ts [--pid-max 1000,2000] [--bombs forkbomb,rogue.sh]
- *       [--paths plain,fastest,noboost,bash] [--runs 1] [--idle-runs 21] [--idle-procs 200]
+ *       [--paths plain,nice,fastest,noboost,bash] [--runs 1] [--idle-runs 21] [--idle-procs 200]
  *       [--binary PATH] [--idle-binary LABEL=PATH]... [--no-idle] [--no-sandbox] [--no-rt] [--verbose]
  *
  * 1. Idle start-up CPU (scripts/lib/idle-startup.ts): user+sys of every
@@ -15,6 +15,7 @@
  *    1,000 and 2,000, with the spinning C bomb (no backoff: every process
  *    loops on fork) and with rogue.sh, for each path:
  *      plain    exec pidrescue rescue SEL --yes
+ *      nice     exec nice -n -20 pidrescue rescue SEL --yes
  *      fastest  exec chrt -f 10 pidrescue rescue SEL --yes
  *      noboost  exec pidrescue rescue SEL --yes --no-boost
  *      bash     the bash-builtin method, run by the starved shell itself
@@ -62,7 +63,7 @@ function parseCli(argv: string[]): Cli {
   };
   const all = (f: string): string[] => argv.flatMap((x, i) => (x === f && argv[i + 1] !== undefined ? [argv[i + 1] as string] : []));
   const list = (f: string, d: string): string[] => (get(f) ?? d).split(",").filter((x) => x !== "");
-  const paths = list("--paths", "plain,fastest,noboost,bash") as StartPath[];
+  const paths = list("--paths", "plain,nice,fastest,noboost,bash") as StartPath[];
   for (const p of paths) if (!(p in PATHS)) throw new Error(`unknown path ${p}`);
   const bombs = list("--bombs", "forkbomb,rogue.sh") as BombName[];
   for (const b of bombs) if (COMM[b] === undefined) throw new Error(`unknown bomb ${b}`);
@@ -124,6 +125,7 @@ console.log(out.join("\n"));
 async function idlePart(): Promise<void> {
   const variants: IdleVariant[] = [
     { label: "plain", prefix: [binary], suffix: [] },
+    { label: "nice -n -20", prefix: ["/usr/bin/nice", "-n", "-20", binary], suffix: [] },
     { label: "fastest (chrt -f 10)", prefix: ["/usr/bin/chrt", "-f", "10", binary], suffix: [] },
     { label: "--no-boost", prefix: [binary], suffix: ["--no-boost"] },
   ];

@@ -16,7 +16,7 @@
  * application is `require()`d only after the guard, and the bundle is CJS
  * so nothing is hoisted above it.
  */
-import { BOOT_TRACE_VAR, bootTrace } from "./system/boot-trace.ts";
+import { BOOT_TRACE_VAR, INHERITED_NICE_VAR, bootTrace } from "./system/boot-env.ts";
 import { BOOST_VAR, SAFE_JSC_ENV, STAGE_VAR, SAVED_ENV_VAR, isSafeEnv, isStrippedVar } from "./system/safe-env.ts";
 
 declare const require: (id: string) => unknown;
@@ -30,11 +30,14 @@ const jsStartMs = Date.now();
  * niceness survives execve. os.setPriority created no thread in stage 1
  * (measured under pids.max=1). Only lowers nice; `--no-boost` keeps it.
  */
+let inheritedNice: number | undefined;
+
 function raiseNice(): void {
   if (process.argv.includes("--no-boost")) return;
   try {
     const os = require("node:os") as { setPriority(p: number): void; getPriority(): number };
-    if (os.getPriority() > -20) os.setPriority(-20);
+    inheritedNice = os.getPriority();
+    if (inheritedNice > -20) os.setPriority(-20);
   } catch {
     // EACCES without CAP_SYS_NICE: stay at the inherited nice; doctor shows it.
   }
@@ -55,6 +58,8 @@ function reexecSafe(): void {
   // When this process was exec'd, for "exec -> first signal" in the journal.
   if (env.PIDRESCUE_EPOCH_MS === undefined) clean.PIDRESCUE_EPOCH_MS = String(Math.round(Date.now() - performance.now()));
   clean[BOOT_TRACE_VAR] = bootTrace(env[BOOT_TRACE_VAR], "s1", jsStartMs);
+  // The admin's own nice, given back to the shell that `shell` hands over.
+  if (inheritedNice !== undefined && env[INHERITED_NICE_VAR] === undefined) clean[INHERITED_NICE_VAR] = String(inheritedNice);
   // Keep the admin's own values so `shell` can hand them back unchanged.
   if (env[SAVED_ENV_VAR] === undefined) clean[SAVED_ENV_VAR] = JSON.stringify(saved);
   const argv = process.argv;

@@ -164,7 +164,7 @@ export function median(xs: Array<number | null>): number | null {
 
 const sec = (ms: number | null): string => (ms === null ? "-" : (ms / 1000).toFixed(2));
 
-export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; backoff: number; bashTimeoutS: number }, loadNow: string): void {
+export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; backoff: number; bashTimeoutS: number; chrt: boolean }, loadNow: string): void {
   const keys = [...new Set(rows.map((r) => `${r.pidMax}\t${r.variant}`))];
   const out: string[] = [];
   out.push(
@@ -200,7 +200,10 @@ export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; ba
   const loads = measured.map((r) => Number(r.loadavg.split(" ")[0]));
   const busy = measured.map((r) => r.busyBefore);
   out.push("");
-  out.push(`Medians of ${cli.runs} runs (${cli.bigRuns} at pid_max >= 32,768); times in seconds. C bombs ${cli.backoff > 0 ? `back off ${cli.backoff} µs after a failed fork` : "spin (no backoff)"}; bash method limited to ${cli.bashTimeoutS} s.`);
+  out.push(
+    `Medians of ${cli.runs} runs (${cli.bigRuns} at pid_max >= 32,768); times in seconds. C bombs ${cli.backoff > 0 ? `back off ${cli.backoff} µs after a failed fork` : "spin (no backoff)"}; bash method limited to ${cli.bashTimeoutS} s. ` +
+      (cli.chrt ? "Both methods exec'd as `exec chrt -f 10 ...` from the starved shell." : "Both methods exec'd directly from the starved shell (pidrescue raises its own priority)."),
+  );
   out.push(
     `Other load: CPU busy in the 0.5 s before each run (lock held, no bomb yet): median ${median(busy)?.toFixed(0) ?? "-"} %, max ${Math.max(0, ...busy).toFixed(0)} %; ` +
       `1-minute load average then: median ${median(loads)?.toFixed(1) ?? "-"}, max ${Math.max(0, ...loads).toFixed(1)} (it still counts the previous run's bomb; now ${loadNow}). Every run held /tmp/pidrescue-bench.lock.`,
@@ -239,10 +242,15 @@ export async function hostPidMaxFor<T>(pidMax: number, fn: () => Promise<T>): Pr
   if (before >= want) return fn();
   writeFileSync(HOST_PID_MAX, String(want));
   console.error(`host kernel.pid_max ${before} -> ${want} for this run`);
+  const restore = (): void => {
+    if (Number(readFileSync(HOST_PID_MAX, "utf8").trim()) === want) writeFileSync(HOST_PID_MAX, String(before));
+  };
+  process.on("exit", restore); // also when the benchmark is interrupted
   try {
     return await fn();
   } finally {
-    if (Number(readFileSync(HOST_PID_MAX, "utf8").trim()) === want) writeFileSync(HOST_PID_MAX, String(before));
+    restore();
+    process.off("exit", restore);
     console.error(`host kernel.pid_max restored to ${readFileSync(HOST_PID_MAX, "utf8").trim()}`);
   }
 }

@@ -11,5 +11,6 @@ export function run(args: ParsedArgs<ArgsDef>, ctx: RunContext): ExitCode {
   const plan = planShell(explicit, process.env, process.getuid?.() ?? 0);
   if (!leaveStoppedOk(ctx, "exec the shell")) return ExitCode.Aborted;
   logger.info(`exec ${plan.shell} (from ${plan.source})${plan.resetPolicy ? ", scheduling policy reset to SCHED_OTHER via chrt -o 0" : ""}`);
+  if (plan.keepsRealtime) logger.warn("no util-linux chrt to reset the real-time policy: the shell keeps it (chrt -o -p 0 $$ in the shell resets it)");
   execShell(plan);
 }

@@ -15,7 +15,7 @@
  */
 import { isBoostedCommandLine } from "./boost-argv.ts";
 import { type BoostFacts, gatherBoostFacts } from "./boost-facts.ts";
-import { BOOT_TRACE_VAR, bootTrace } from "./boot-trace.ts";
+import { BOOT_TRACE_VAR, bootTrace } from "./boot-env.ts";
 import { BOOST_VAR } from "./safe-env.ts";
 
 export { type BoostFacts, CHRT_CANDIDATES, findChrt, gatherBoostFacts } from "./boost-facts.ts";

@@ -1,12 +1,17 @@
 /**
  * Hand the terminal back: replace pidrescue with a shell through execve
  * (same PID, no new task). Priority goes back to normal on the way: nice
- * is reset here, and a real-time policy is reset by exec'ing through
- * `chrt -o 0` (no syscall for it is reachable without the JIT).
+ * returns to the value pidrescue was started with (stage 1 recorded it; 0
+ * if unknown), and a real-time policy is reset by exec'ing through
+ * `chrt -o 0` (no syscall for it is reachable without the JIT), so the
+ * shell and everything it starts never inherit SCHED_FIFO by accident.
+ * Without a chrt to do that, the plan says so (the caller warns).
  */
 import { accessSync, constants } from "node:fs";
 import { setPriority, getPriority } from "node:os";
 import { PidrescueError, errnoCode } from "../errors.ts";
+import { INHERITED_NICE_VAR } from "./boot-env.ts";
+import { findChrt } from "./boost-facts.ts";
 import { restoredEnv } from "./safe-env.ts";
 import { ownSched, readText } from "./selfinfo.ts";
 
@@ -18,9 +23,9 @@ export interface ShellPlan {
   execArgv: string[];
   source: "argument" | "$SHELL" | "passwd" | "fallback";
   resetPolicy: boolean;
+  /** Real-time now, and no chrt to reset it: the shell would inherit the policy. */
+  keepsRealtime: boolean;
 }
-
-const CHRT_PATHS = ["/usr/bin/chrt", "/bin/chrt", "/usr/local/bin/chrt"];
 
 /** Pick the shell: PATH argument, $SHELL, the passwd entry, /bin/sh. */
 export function planShell(explicit: string | undefined, env: Record<string, string | undefined>, uid: number): ShellPlan {
@@ -44,21 +49,22 @@ export function planShell(explicit: string | undefined, env: Record<string, stri
   const base = shell.slice(shell.lastIndexOf("/") + 1);
   const argv = [`-${base}`]; // a login shell, as sshd or login would start it
   const sched = ownSched();
-  const resetPolicy = sched !== undefined && sched.policy !== 0;
-  const chrt = resetPolicy ? CHRT_PATHS.find(isExecutable) : undefined;
+  const realtime = sched !== undefined && sched.policy !== 0;
+  const chrt = realtime ? findChrt() : undefined;
   if (chrt !== undefined) {
-    return { shell, argv, execPath: chrt, execArgv: ["chrt", "-o", "0", shell], source, resetPolicy: true };
+    return { shell, argv, execPath: chrt, execArgv: ["chrt", "-o", "0", shell], source, resetPolicy: true, keepsRealtime: false };
   }
-  return { shell, argv, execPath: shell, execArgv: argv, source, resetPolicy: false };
+  return { shell, argv, execPath: shell, execArgv: argv, source, resetPolicy: false, keepsRealtime: realtime };
 }
 
 /** execve; returns only by throwing. */
 export function execShell(plan: ShellPlan): never {
+  const nice = inheritedNice(process.env[INHERITED_NICE_VAR]);
   try {
-    if (getPriority() < 0) setPriority(0);
+    if (getPriority() < nice) setPriority(nice);
   } catch (e) {
-    // Raising nice back to 0 is always allowed; if it fails, the shell just
-    // keeps a higher priority. Not worth aborting the hand-back for.
+    // Raising nice (lowering priority) is always allowed; if it fails, the
+    // shell just keeps a higher priority. Not worth aborting the hand-back for.
     void e;
   }
   const env = restoredEnv(process.env);
@@ -85,6 +91,12 @@ export function execShell(plan: ShellPlan): never {
  */
 function resetIgnoredSignals(): void {
   for (const sig of ["SIGPIPE", "SIGXFSZ"] as const) process.on(sig, () => undefined);
+}
+
+/** Pure: the recorded nice, clamped to -20..19; 0 when absent or not a number. */
+export function inheritedNice(v: string | undefined): number {
+  const n = Number(v);
+  return v === undefined || v === "" || !Number.isInteger(n) ? 0 : Math.max(-20, Math.min(19, n));
 }
 
 export function passwdShell(passwd: string, uid: number): string | undefined {

@@ -19,7 +19,7 @@
  */
 import { afterAll, describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { setPriority, tmpdir } from "node:os";
 import { BENCH_BIN, BINARY, shq } from "../helpers/paths.ts";
 import { census } from "../helpers/rescue-run.ts";
 import { type Sandbox, type SandboxOptions, destroyAllSandboxes, exitOf, withSandbox } from "../helpers/sandbox.ts";
@@ -36,6 +36,7 @@ afterAll(async () => {
 
 const T = 150_000;
 const CHRT = "/usr/bin/chrt";
+const NICE = "/usr/bin/nice";
 let serial = 0;
 
 interface Sched {
@@ -183,6 +184,17 @@ describe("priority in the starvation sandbox", () => {
   );
 
   test(
+    "`exec nice -n -20 pidrescue`: nice -20 before the runtime starts, then boosted as usual",
+    async () => {
+      const r = await pausedRescue([NICE, "-n", "-20", BINARY, ...rescueArgs()]);
+      expect(r.atPause).toMatchObject({ policy: 1, rtprio: 10, nice: -20, exe: BINARY });
+      expect(r.environ).toContain("\0PIDRESCUE_BOOST=fifo:10\0");
+      expectSurvived(r);
+    },
+    T,
+  );
+
+  test(
     "--no-boost keeps the inherited policy and nice",
     async () => {
       const r = await pausedRescue([BINARY, ...rescueArgs(), "--no-boost"]);
@@ -239,13 +251,29 @@ describe("priority in the starvation sandbox", () => {
     T,
   );
 
+  test.skipIf(sandboxSupport().testUser === undefined)(
+    "the same user through `exec nice -n -20`: nice is refused, says so, and still execs pidrescue",
+    async () => {
+      const r = await pausedRescue([NICE, "-n", "-20", BINARY, ...rescueArgs()], { mode: "nproc", nproc: 60, pidsMax: undefined });
+      expect(r.atPause).toMatchObject({ policy: 0, nice: 0, exe: BINARY });
+      expect(r.stderr).toContain("nice: cannot set niceness: Permission denied");
+      expectSurvived(r);
+    },
+    T,
+  );
+
   test(
-    "script mode: the rescue runs at SCHED_FIFO, then `shell` hands over a SCHED_OTHER, nice 0 shell",
+    "script mode: the rescue runs at SCHED_FIFO, then `shell` hands over a SCHED_OTHER shell at the admin's own nice",
     async () => {
       const pause = `${dir}/pause-${serial++}`;
       const journal = `${dir}/journal-${serial++}.log`;
+      const command = [BINARY, "--journal", journal];
       const opts: SandboxOptions = {
-        command: [BINARY, "--journal", journal],
+        command,
+        commandFor: (sb) => {
+          setPriority(sb.victimPid, 5); // the admin's shell runs at nice 5
+          return command;
+        },
         mode: "cgroup",
         pidsMax: 300,
         bomb: "forkbomb",
@@ -263,7 +291,7 @@ describe("priority in the starvation sandbox", () => {
           return s.exe === "/usr/bin/bash" || s.exe === "/bin/bash" ? s : undefined;
         });
         expect(sb.stdout()).toContain("rescue done");
-        expect(shell).toMatchObject({ policy: 0, rtprio: 0, nice: 0 });
+        expect(shell).toMatchObject({ policy: 0, rtprio: 0, nice: 5 });
         // It is the shell itself (chrt -o 0 exec'd it), reading the rest of the script.
         sb.write(`read -r pid comm state rest < /proc/$$/stat; echo "shell $state $$"; exit 7\n`);
         expect(await sb.waitExit(30_000)).toEqual({ code: 7, signal: null });

@@ -11,7 +11,8 @@ import { MAX_RESUME_BYTES, decodeResume, encodeResume, restoreSession } from "..
 import { isBoostedCommandLine } from "../../src/system/boost-argv.ts";
 import { type BoostFacts, configFlag, isInitUserNs } from "../../src/system/boost-facts.ts";
 import { decideBoost } from "../../src/system/boost.ts";
-import { bootTrace } from "../../src/system/boot-trace.ts";
+import { bootTrace } from "../../src/system/boot-env.ts";
+import { inheritedNice } from "../../src/system/execshell.ts";
 
 const ROOT: BoostFacts = {
   capSysNice: true,
@@ -72,6 +73,14 @@ describe("facts parsers", () => {
     expect(configFlag(cfg, "CONFIG_BAR")).toBeUndefined();
     // A prefix of another option is not that option.
     expect(configFlag("\nCONFIG_RT_GROUP_SCHED_DEFAULT_DISABLED=y\n", "CONFIG_RT_GROUP_SCHED")).toBeUndefined();
+  });
+  test("the nice handed back to the shell: the recorded one, clamped; 0 when unknown", () => {
+    expect(inheritedNice("5")).toBe(5);
+    expect(inheritedNice("-3")).toBe(-3);
+    expect(inheritedNice("-40")).toBe(-20);
+    expect(inheritedNice(undefined)).toBe(0);
+    expect(inheritedNice("x")).toBe(0);
+    expect(inheritedNice("")).toBe(0);
   });
   test("boot trace appends, bounded", () => {
     expect(bootTrace(undefined, "s1", 5)).toBe("s1=5");

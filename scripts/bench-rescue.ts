@@ -9,7 +9,9 @@
  * original write-up (5 STOP sweeps, then a KILL sweep, by name).
  *
  *   bun scripts/bench-rescue.ts [--pid-max 1000,2000,10000,32768] [--variants rogue,funcbomb,setsid,random]
- *       [--runs 3] [--big-runs 1] [--backoff US] [--bash-timeout 60] [--no-bash] [--chrt] [--binary PATH] [--json FILE]
+ *       [--runs 3] [--big-runs 1] [--backoff US] [--bash-timeout 60] [--run-timeout 180] [--no-bash] [--chrt] [--binary PATH] [--json FILE]
+ *
+ * --report A.json,B.json: print the table of earlier runs (--json output) only.
  *
  * --chrt: the starved shell runs `exec chrt -f 10 COMMAND` (chrt execs, no
  * fork) for both methods, so that a CPU-saturating bomb does not hold the
@@ -36,10 +38,12 @@ interface Cli {
   bigRuns: number;
   backoff: number;
   bashTimeoutS: number;
+  runTimeoutS: number;
   bash: boolean;
   chrt: boolean;
   binary: string;
   json: string | undefined;
+  report: string | undefined;
 }
 
 function parseCli(argv: string[]): Cli {
@@ -56,14 +60,21 @@ function parseCli(argv: string[]): Cli {
     bigRuns: Number(get("--big-runs") ?? 1),
     backoff: Number(get("--backoff") ?? 0),
     bashTimeoutS: Number(get("--bash-timeout") ?? 60),
+    runTimeoutS: Number(get("--run-timeout") ?? 180),
     bash: !argv.includes("--no-bash"),
     chrt: argv.includes("--chrt"),
     binary: get("--binary") ?? BINARY,
     json: get("--json"),
+    report: get("--report"),
   };
 }
 
 const cli = parseCli(process.argv.slice(2));
+if (cli.report !== undefined) {
+  const old = cli.report.split(",").flatMap((f) => JSON.parse(readFileSync(f, "utf8")) as Row[]);
+  printTable(old, cli, readFileSync("/proc/loadavg", "utf8").trim());
+  process.exit(0);
+}
 // ^C or kill: exit through process.exit, so the sandbox's exit hook tears every sandbox down
 // and hostPidMaxFor's hook restores kernel.pid_max.
 process.on("SIGINT", () => process.exit(130));
@@ -84,7 +95,7 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
   const bombArgs = v.bomb === "forkbomb" && cli.backoff > 0 ? ["-b", String(cli.backoff)] : [];
   let memAtFull = 0;
   const memBefore = memAvailableMb();
-  const runTimeoutMs = method === "bash" ? cli.bashTimeoutS * 1000 : 180_000;
+  const runTimeoutMs = (method === "bash" ? cli.bashTimeoutS : cli.runTimeoutS) * 1000;
   return withBenchLock(async (waited) =>
     hostPidMaxFor(pidMax, async () => {
       const busyBefore = await cpuBusyPercent(500);
@@ -106,7 +117,7 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
       const procs = r.tasksAtExec;
       if (memBefore > memAtFull && procs > 100) mbPerProc.set(key, Math.max(mbPerProc.get(key) ?? 0, (memBefore - memAtFull) / procs));
       rmSync(journal, { force: true });
-      return summarize({ pidMax, variant: v, method, run, result: r, bash: method === "bash" ? parseBashMethod(r.stdout) : undefined, lockWaitMs: waited, busyBefore });
+      return summarize({ pidMax, variant: cli.chrt ? { ...v, id: `${v.id}, exec chrt -f 10` } : v, method, run, result: r, bash: method === "bash" ? parseBashMethod(r.stdout) : undefined, lockWaitMs: waited, busyBefore });
     }),
   );
 }

@@ -3,13 +3,15 @@
  * Issue 6's benchmark: start-up on a saturated CPU.
  *
  *   bun scripts/bench-startup.ts [--pid-max 1000,2000] [--bombs forkbomb,rogue.sh]
- *       [--paths plain,nice,fastest,noboost,bash] [--runs 1] [--idle-runs 21] [--idle-procs 200]
+ *       [--paths plain,nice,fastest,noboost,bash] [--runs 1] [--idle-runs 21] [--idle-procs 200] [--quiet-wait 300]
  *       [--binary PATH] [--idle-binary LABEL=PATH]... [--no-idle] [--no-sandbox] [--no-rt] [--verbose]
  *
  * 1. Idle start-up CPU (scripts/lib/idle-startup.ts): user+sys of every
  *    image of the PID from exec to the first SIGSTOP, and of the whole run,
  *    for each start-up form, in a private PID namespace; target <= 20 ms.
- *    Extra builds (e.g. one made with --no-bytecode) can be compared with
+ *    After taking the lock it waits (up to --quiet-wait s) for the CPUs to be
+ *    90 % idle, and prints how idle they were. Extra builds (e.g. one made
+ *    with --no-bytecode) can be compared with
  *    --idle-binary LABEL=PATH.
  * 2. The starvation sandbox (scripts/lib/startup-timeline.ts), pid_max
  *    1,000 and 2,000, with the spinning C bomb (no backoff: every process
@@ -35,7 +37,7 @@ import { BINARY } from "../test/helpers/paths.ts";
 import type { BombName } from "../test/helpers/sandbox.ts";
 import { destroyAllSandboxes } from "../test/helpers/sandbox.ts";
 import { withBenchLock } from "./lib/bench-lock.ts";
-import { type IdleResult, type IdleVariant, measureIdle } from "./lib/idle-startup.ts";
+import { type IdleResult, type IdleVariant, idleShare, measureIdle, waitForQuiet } from "./lib/idle-startup.ts";
 import { becomeRealtime } from "./lib/rt-self.ts";
 import { type StartPath, type StartupRun, PATHS, runStartup } from "./lib/startup-timeline.ts";
 
@@ -46,6 +48,7 @@ interface Cli {
   runs: number;
   idleRuns: number;
   idleProcs: number;
+  quietWaitS: number;
   binary: string;
   idleBinaries: Array<{ label: string; path: string }>;
   idle: boolean;
@@ -74,6 +77,7 @@ function parseCli(argv: string[]): Cli {
     runs: Number(get("--runs") ?? 1),
     idleRuns: Number(get("--idle-runs") ?? 21),
     idleProcs: Number(get("--idle-procs") ?? 200),
+    quietWaitS: Number(get("--quiet-wait") ?? 300),
     binary: get("--binary") ?? BINARY,
     idleBinaries: all("--idle-binary").map((s) => ({ label: s.slice(0, s.indexOf("=")), path: s.slice(s.indexOf("=") + 1) })),
     idle: !argv.includes("--no-idle"),
@@ -135,14 +139,21 @@ async function idlePart(): Promise<void> {
     variants.push({ label: `${b.label} plain`, prefix: [copy], suffix: [] }, { label: `${b.label} --no-boost`, prefix: [copy], suffix: ["--no-boost"] });
   }
   const arg = JSON.stringify({ variants, runs: cli.idleRuns, procs: cli.idleProcs, work });
+  let quietBefore = 0;
+  let quietDuring = 0;
   const res = await withBenchLock(async () => {
+    // Other work on the machine (not under the lock, or a sandbox still being torn down) inflates CPU times too.
+    quietBefore = await waitForQuiet(0.9, cli.quietWaitS * 1000);
+    const during = idleShare(5000);
     const p = Bun.spawn(["unshare", "--pid", "--fork", "--mount-proc", process.execPath, import.meta.path, "--idle-inner", arg], { stdout: "pipe", stderr: "inherit" });
     const text = await new Response(p.stdout).text();
     if ((await p.exited) !== 0) throw new Error(`idle measurement failed (exit ${p.exitCode})`);
+    quietDuring = await during;
     return JSON.parse(text) as IdleResult[];
   });
   say("");
-  say(`## Idle start-up CPU (${cli.idleRuns} runs each, interleaved, own PID namespace with ${cli.idleProcs} idle processes; load average ${loadavg()})`);
+  say(`## Idle start-up CPU (${cli.idleRuns} runs each, interleaved, own PID namespace with ${cli.idleProcs} idle processes)`);
+  say(`CPUs idle before: ${pct(quietBefore)} (waited up to ${cli.quietWaitS} s for 90 %), during the first 5 s: ${pct(quietDuring)} (the benchmark itself uses one CPU); load average ${loadavg()}`);
   say("| form | exec→first SIGSTOP CPU, median (min) | whole run user+sys, median | user / sys | wall exec→first SIGSTOP |");
   say("|---|---:|---:|---:|---:|");
   for (const r of res) {
@@ -176,12 +187,15 @@ async function sandboxPart(): Promise<void> {
   for (const pidMax of cli.pidMaxes) {
     for (const bomb of cli.bombs) {
       const mine = runs.filter((r) => r.pidMax === pidMax && r.bomb === bomb);
-      const bashKilled = median(mine.filter((r) => r.path === "bash").map((r) => r.t.allKilled));
+      const bashRuns = mine.filter((r) => r.path === "bash");
+      const bashKilled = median(bashRuns.map((r) => r.t.allKilled));
+      const bashLeft = bashRuns.some((r) => r.settled.live > 0);
       for (const path of cli.paths) {
         const rs = mine.filter((r) => r.path === path);
         const m = (k: keyof StartupRun["t"]): number | null => median(rs.map((r) => r.t[k]));
         const killed = m("allKilled");
-        const ratio = path !== "bash" && bashKilled !== null && killed !== null && killed > 0 ? `${(bashKilled / killed).toFixed(1)}×` : "";
+        const ratio =
+          path === "bash" || bashKilled === null || killed === null || killed <= 0 ? "" : `${(bashKilled / killed).toFixed(1)}×${bashLeft ? " (bash left live processes)" : ""}`;
         say(
           `| ${pidMax} | ${bomb} | ${path} | ${median(rs.map((r) => r.procs)) ?? "-"} | ${sec(m("s1Js"))} | ${sec(m("s2Js"))} | ${sec(m("chrt"))} | ${sec(m("fifo"))} | ${sec(m("firstOutput"))} | ${sec(m("firstStop"))} | ${sec(m("quiescent"))} | ${sec(killed)} | ${sec(m("exit"))} | ${rs.map((r) => `${r.atExit.live}/${r.atExit.zombies} (${r.settled.live}/${r.settled.zombies})`).join(", ")} | ${rs.map((r) => r.policies || "-").join(", ")} | ${rs.map((r) => r.loadavg.split(" ")[0]).join(", ")} | ${ratio} |`,
         );
@@ -203,6 +217,10 @@ function median(xs: Array<number | null>): number | null {
 
 function ms(x: number | null): string {
   return x === null || !Number.isFinite(x) ? "-" : `${x.toFixed(1)} ms`;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)} %`;
 }
 
 function sec(x: number | null): string {

@@ -92,7 +92,12 @@ async function dispatch(rest: string[], g: ParsedArgs<ArgsDef>, named: (command:
 /** Commands that signal: they get real-time priority when it is safe (issue: start fast on a saturated CPU). */
 const RESCUE_COMMANDS = new Set(["rescue", "freeze", "kill", "thaw"]);
 
-/** Re-exec through chrt -f 10 when safe (does not return then); else say why, once. */
+/**
+ * Re-exec through chrt -f 10 when safe (does not return then); else say why,
+ * once. For the usual spellings boot.ts already decided before loading the
+ * application (system/boost-argv.ts); this catches the rest (abbreviations)
+ * and is where the reason is printed.
+ */
 function boost(opts: GlobalOptions): void {
   if (!opts.boost || opts.dryRun) return;
   const why = boostOrExplain(process.env);

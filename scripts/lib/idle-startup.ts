@@ -38,6 +38,27 @@ export interface IdleResult {
   failures: string[];
 }
 
+/** Share of CPU time idle (0..1) over the next `ms`, from /proc/stat. */
+export async function idleShare(ms: number): Promise<number> {
+  const read = (): [number, number] => {
+    const f = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1, 9).map(Number);
+    return [f.reduce((a, b) => a + b, 0), (f[3] ?? 0) + (f[4] ?? 0)];
+  };
+  const [t1, i1] = read();
+  await Bun.sleep(ms);
+  const [t2, i2] = read();
+  return t2 > t1 ? (i2 - i1) / (t2 - t1) : 0;
+}
+
+/** Wait (bounded) until the CPUs are at least `want` idle over 3 s; returns the last share seen. */
+export async function waitForQuiet(want: number, limitMs: number): Promise<number> {
+  const end = Date.now() + limitMs;
+  for (;;) {
+    const share = await idleShare(3000);
+    if (share >= want || Date.now() > end) return share;
+  }
+}
+
 const NAMED = `${import.meta.dir}/../../bench/bin/named`;
 const SLEEPERS = `${import.meta.dir}/../../bench/bin/sleepers`;
 

@@ -164,11 +164,11 @@ export function median(xs: Array<number | null>): number | null {
 
 const sec = (ms: number | null): string => (ms === null ? "-" : (ms / 1000).toFixed(2));
 
-export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; backoff: number; bashTimeoutS: number; chrt: boolean }, loadNow: string): void {
+export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; backoff: number; bashTimeoutS: number; runTimeoutS: number; chrt: boolean }, loadNow: string): void {
   const keys = [...new Set(rows.map((r) => `${r.pidMax}\t${r.variant}`))];
   const out: string[] = [];
   out.push(
-    "| pid_max | bomb | tasks | runs | exec→1st signal | 1st signal→quiescent | 1st signal→recovered | exec→recovered | live / zombies left | sweeps | journal lines by strategy (STOP+KILL) | near misses | foreign signals | bash method: exec→done | bash: live left | ratio (bash / pidrescue, exec→recovered) |",
+    "| pid_max | bomb | tasks | runs | exec→1st signal | 1st signal→quiescent | 1st signal→recovered | exec→recovered | live / zombies left | sweeps | journal lines by strategy (STOP+KILL) | near misses | foreign signals | bash method: exec→done | bash: live left | ratio bash / pidrescue (exec clock / first-signal clock) |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---|---:|---|---:|---:|---:|---|---:|",
   );
   for (const k of keys) {
@@ -182,6 +182,8 @@ export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; ba
     }
     const bash = rows.filter((r) => `${r.pidMax}\t${r.variant}` === k && r.method === "bash" && r.skipped === undefined);
     const rec = median(mine.map((r) => r.execToRecoveredMs));
+    const unfinished = mine.filter((r) => r.exit === null).length;
+    const recText = `${sec(rec)}${unfinished > 0 ? ` (${unfinished}/${mine.length} runs not done in ${cli.runTimeoutS} s)` : ""}`;
     const bashDone = median(bash.map((r) => r.execToDoneMs));
     const alive = bash.filter((r) => r.finished && r.live > 0).length;
     const bashText =
@@ -191,9 +193,16 @@ export function printTable(rows: Row[], cli: { runs: number; bigRuns: number; ba
           ? `${sec(bashDone)}${alive > 0 ? ` (${alive}/${bash.length} runs left processes alive)` : ""}`
           : `not done in ${cli.bashTimeoutS} s (${bash.filter((r) => !r.finished).length}/${bash.length} runs)`;
     const bashLive = bash.length === 0 ? "N/A" : bash.map((r) => (r.finished ? String(r.live) : `${r.live} (unfinished)`)).join(", ");
-    const ratio = bash.length > 0 && bashDone !== null && rec !== null && bash.every((r) => r.finished) ? `${(bashDone / rec).toFixed(1)}x` : bash.length === 0 ? "N/A" : "-";
+    const bashFirst = median(bash.map((r) => r.firstToDoneMs));
+    const recFirst = median(mine.map((r) => r.firstToRecoveredMs));
+    const ratio =
+      bash.length === 0
+        ? "N/A"
+        : bashDone !== null && rec !== null && bashFirst !== null && recFirst !== null && bash.every((r) => r.finished)
+          ? `${(bashDone / rec).toFixed(1)}x / ${(bashFirst / recFirst).toFixed(1)}x`
+          : "-";
     out.push(
-      `| ${Number(pm).toLocaleString("en-US")} | ${variant} | ${median(mine.map((r) => r.procs))} | ${mine.length} | ${sec(median(mine.map((r) => r.execToFirstMs)))} | ${sec(median(mine.map((r) => r.firstToQuiescentMs)))} | ${sec(median(mine.map((r) => r.firstToRecoveredMs)))} | ${sec(rec)} | ${mine.map((r) => `${r.live}/${r.zombies}`).join(", ")} | ${median(mine.map((r) => r.sweeps))} | ${mine[0]?.strategies ?? ""} | ${mine.reduce((s, r) => s + r.nearMisses, 0)} | ${mine.reduce((s, r) => s + r.foreign, 0)} | ${bashText} | ${bashLive} | ${ratio} |`,
+      `| ${Number(pm).toLocaleString("en-US")} | ${variant} | ${median(mine.map((r) => r.procs))} | ${mine.length} | ${sec(median(mine.map((r) => r.execToFirstMs)))} | ${sec(median(mine.map((r) => r.firstToQuiescentMs)))} | ${sec(median(mine.map((r) => r.firstToRecoveredMs)))} | ${recText} | ${mine.map((r) => `${r.live}/${r.zombies}`).join(", ")} | ${median(mine.map((r) => r.sweeps))} | ${mine[0]?.strategies ?? ""} | ${mine.reduce((s, r) => s + r.nearMisses, 0)} | ${mine.reduce((s, r) => s + r.foreign, 0)} | ${bashText} | ${bashLive} | ${ratio} |`,
     );
   }
   const measured = rows.filter((r) => r.skipped === undefined);

@@ -229,7 +229,7 @@ function awaitStops(pending: ProcRef[], r: FreezeResult, procRoot: string, budge
 /** SIGSTOP one process and check it is still the one we matched. */
 function stopOne(ref: ProcRef, o: FreezeOptions, r: FreezeResult): string {
   const j = o.journal;
-  const done = j?.begin({ ...ref, sig: "STOP", strategy: "pid" });
+  const done = j?.begin({ pid: ref.pid, starttime: ref.starttime, comm: ref.comm, uid: ref.uid, sig: "STOP", strategy: "pid" });
   const res = sendSignal(ref.pid, "STOP");
   if (res !== "ok") {
     done?.(res);

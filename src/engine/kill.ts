@@ -102,7 +102,7 @@ function killAll(fr: FreezeResult, protect: ProtectedSet, o: KillOptions): KillR
       r.skippedChanged++;
       continue;
     }
-    const end = j?.begin({ ...ref, sig: "KILL", strategy: "pid" });
+    const end = j?.begin({ pid: ref.pid, starttime: ref.starttime, comm: ref.comm, uid: ref.uid, sig: "KILL", strategy: "pid" });
     const res = sendSignal(ref.pid, "KILL");
     end?.(res);
     r.signalsSent++;

@@ -96,6 +96,7 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
   let memAtFull = 0;
   const memBefore = memAvailableMb();
   const runTimeoutMs = (method === "bash" ? cli.bashTimeoutS : cli.runTimeoutS) * 1000;
+  const execTimeoutMs = pidMax >= 20_000 ? 600_000 : 180_000;
   return withBenchLock(async (waited) =>
     hostPidMaxFor(pidMax, async () => {
       const busyBefore = await cpuBusyPercent(500);
@@ -104,9 +105,10 @@ async function measure(pidMax: number, key: keyof typeof VARIANTS, method: "pidr
         pidMax,
         bombArgs,
         journalPath: journal,
-        timeoutMs: runTimeoutMs + 240_000,
+        // The starved shell's own steps (fork check, exec) crawl under a big spinning bomb.
+        timeoutMs: runTimeoutMs + 180_000 + 2 * execTimeoutMs + 60_000,
         fillTimeoutMs: 180_000,
-        execTimeoutMs: 180_000,
+        execTimeoutMs,
         runTimeoutMs,
         command: () => {
           memAtFull = memAvailableMb();
